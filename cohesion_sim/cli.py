@@ -1,0 +1,173 @@
+"""``cohesion-sim``: run scenarios, list them, and (with extras) sweep, analyze, validate and serve the app.
+
+Subcommands other than ``run`` and ``scenarios`` live in their own packages, each with a
+light ``cli.py`` exposing ``register(subparsers)``; heavy imports happen only when a
+subcommand runs, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from .scenario_files import DEFAULT_SCENARIO, ScenarioError, parse_override
+
+#: Optional subcommand modules: each has ``register(subparsers)``.
+PLUGINS = ("cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli")
+
+
+class CliError(Exception):
+    """A usage problem: printed as one line, exit status 2."""
+
+
+def _overrides(pairs: list[str]) -> dict:
+    return dict(parse_override(pair) for pair in pairs or [])
+
+
+def cmd_run(args) -> int:
+    from .model import AllianceModel
+    from .outputs import agent_table, model_table, write_results
+    from .plots import write_figures
+
+    overrides = _overrides(args.set)
+    if args.years is not None:
+        if args.years < 1:
+            raise CliError(f"--years must be at least 1, got {args.years}")
+        from .scenario_files import load_scenario
+
+        start = load_scenario(args.scenario, **overrides).start_year
+        overrides["end_year"] = start + args.years
+    model = AllianceModel(args.scenario, rng=args.seed, **overrides)
+    model.run()
+    out = Path(args.out)
+    paths = write_results(model, out, args.format)
+    paths.update(write_figures(model_table(model), agent_table(model), out))
+    if not args.quiet:
+        print(format_summary(model))
+        print(f"\nwrote {len(paths)} files to {out}/: " + ", ".join(sorted(p.name for p in paths.values())))
+    return 0
+
+
+def format_summary(model) -> str:
+    """A compact table of the run's first and last year."""
+    table = model.datacollector.get_model_vars_dataframe()
+    first, last = table.iloc[0], table.iloc[-1]
+    rows = [
+        ("US vacuum", "vacuum", "{:.2f}"),
+        ("cohesion", "cohesion", "{:.3f}"),
+        ("connectivity", "connectivity", "{:.3f}"),
+        ("blocs", "blocs", "{:d}"),
+        ("allies at/above 2%", "allies_at_2pct", "{:d}"),
+        ("allies at/above guideline", "allies_at_guideline", "{:d}"),
+        ("mean spending, % GDP", "mean_spending", "{:.2f}"),
+        ("GDP-weighted spending", "gdp_weighted_spending", "{:.2f}"),
+        ("European share of spending", "european_share", "{:.2f}"),
+        ("declaration gap, points", "declaration_gap", "{:.2f}"),
+        ("hedging / disengaged", None, None),
+        ("tension with the US", "us_tension", "{:.3f}"),
+        ("tension among Europeans", "european_tension", "{:.3f}"),
+    ]
+    y0, y1 = int(first["year"]), int(last["year"])
+    lines = [f"{model.params.title}  (seed {model.seed})", f"{'':28s}{y0:>10d}{y1:>10d}"]
+    for label, key, fmt in rows:
+        if key is None:
+            a = f"{int(first['hedging'])}/{int(first['disengaged'])}"
+            b = f"{int(last['hedging'])}/{int(last['disengaged'])}"
+        else:
+            a, b = fmt.format(_cast(first[key], fmt)), fmt.format(_cast(last[key], fmt))
+        lines.append(f"{label:28s}{a:>10s}{b:>10s}")
+    guideline = last["guideline"]
+    lines.append(f"{'guideline in force':28s}{_fmt_guideline(first['guideline']):>10s}{_fmt_guideline(guideline):>10s}")
+    passed = sum(e["outcome"].startswith("passed") for e in model.events)
+    lines.append(f"summits: {len(model.events)} held, {passed} passed, {len(model.events) - passed} failed")
+    for event in model.events:
+        if event["kind"] == "guideline" or event["outcome"] != "passed":
+            extra = f"; exempted {', '.join(event['exemptions'])}" if event["exemptions"] else ""
+            holdouts = f"; holdouts {', '.join(event['holdouts'])}" if event["outcome"] == "failed" else ""
+            lines.append(f"  {event['year']}: {event['item']} {event['outcome']}{extra}{holdouts}")
+    return "\n".join(lines)
+
+
+def _cast(value, fmt):
+    return int(value) if fmt.endswith("d}") else float(value)
+
+
+def _fmt_guideline(value) -> str:
+    try:
+        return "none" if value is None or value != value else f"{float(value):g}%"
+    except TypeError:
+        return "none"
+
+
+def cmd_scenarios(args) -> int:
+    from .scenario_files import available_scenarios, load_scenario, scenario_to_yaml
+
+    if args.action == "show":
+        if not args.name:
+            raise CliError("usage: cohesion-sim scenarios show NAME")
+        print(scenario_to_yaml(load_scenario(args.name)), end="")
+        return 0
+    if args.action not in (None, "list"):
+        raise CliError(f"unknown action '{args.action}'; use 'cohesion-sim scenarios' or 'scenarios show NAME'")
+    names = available_scenarios()
+    width = max(len(n) for n in names) if names else 0
+    for name in names:
+        print(f"{name:{width}s}  {load_scenario(name).title}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cohesion-sim", description="Agent-based simulation of NATO's cohesion under a shifting US stance."
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"cohesion-sim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one scenario; write results and figures")
+    run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="built-in name or path to a .yaml file")
+    run.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
+    run.add_argument("--years", type=int, default=None, help="simulate this many years after the start year")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a scenario field (repeatable)")
+    run.add_argument("--out", default="results", help="output folder (default: results)")
+    run.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format (default: csv)")
+    run.add_argument("--quiet", action="store_true", help="print nothing on success")
+    run.set_defaults(func=cmd_run)
+
+    scen = sub.add_parser("scenarios", help="list scenarios, or 'scenarios show NAME' for all parameters")
+    scen.add_argument("action", nargs="?", help="'show' to print one scenario's resolved parameters")
+    scen.add_argument("name", nargs="?", help="scenario name or path")
+    scen.set_defaults(func=cmd_scenarios)
+
+    for module_name in PLUGINS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # that part of the package is not there
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except (ScenarioError, CliError) as exc:
+        print(f"cohesion-sim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cohesion-sim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

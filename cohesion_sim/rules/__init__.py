@@ -1,0 +1,30 @@
+"""The behavioural rules: pure functions on floats or numpy arrays of any leading shape.
+
+Each module holds one family of mechanisms from MODEL.md; :mod:`.decision` composes them
+for one ally-year. Both the Mesa agents and the batch engine call these, and nothing else
+holds a copy of the math.
+"""
+
+from .commitment import alliance_agenda, burden_grievance, commitment_target, commitment_update, priority_divergence
+from .decision import AllianceView, AllyState, Decision, YearContext, decide_member
+from .partners import partner_ties_update
+from .reliability import perceived_reliability, reliability_rest_point
+from .spending import (
+    allied_provision,
+    budget_inertia,
+    deadline_nearness,
+    guideline_path,
+    guideline_pull,
+    guideline_shortfall,
+    on_track_share,
+    private_demand_at_rest,
+    pull_strength,
+    security_demand,
+)
+from .status import ALIGNED, DISENGAGED, HEDGING, STATUS_NAMES, next_status
+from .summit import summit_decision, supports_item
+from .tension import pair_coordination, symmetrize_tension, tension_rest_point, tension_row_update
+from .threat import abandonment_fear, east_exposure, perceived_threat, south_exposure
+from .us_policy import vacuum_deviation, vacuum_level
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,30 @@
+"""Summit votes and decision rules: consensus (with or without exemptions) or qualified majority."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def supports_item(commitment, spending, item_level, disengaged, support_threshold, support_slope):
+    """An ally backs the item if its commitment clears a threshold that rises with how far the item is above its spending."""
+    gap = np.maximum(0.0, item_level - spending)
+    return (commitment >= support_threshold + support_slope * gap) & ~np.asarray(disengaged, dtype=bool)
+
+
+def summit_decision(yes, gdp, qualified_majority, allow_exemptions, max_exemptions, member_share, gdp_share):
+    """Consensus passes if all agree (or, with exemptions, if holdouts are few and exempted); QMV needs member and GDP shares.
+
+    Returns (passed, exempted), both with the leading shape of ``yes`` minus its last axis.
+    """
+    yes = np.asarray(yes, dtype=bool)
+    holdouts = np.sum(~yes, axis=-1)
+    unanimous = holdouts == 0
+    with_exemptions = np.asarray(allow_exemptions, dtype=bool) & (holdouts <= max_exemptions)
+    consensus = unanimous | with_exemptions
+    members_yes = np.mean(yes, axis=-1)
+    gdp_yes = np.sum(yes * gdp, axis=-1) / np.sum(gdp, axis=-1)
+    majority = (members_yes >= member_share) & (gdp_yes >= gdp_share)
+    qualified_majority = np.asarray(qualified_majority, dtype=bool)
+    passed = np.where(qualified_majority, majority, consensus)
+    exempted = (~yes) & (passed & ~qualified_majority & ~unanimous)[..., None]
+    return passed, exempted

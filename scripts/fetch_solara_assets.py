@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Fetch the JavaScript/CSS packages Solara loads from its CDN, for offline use.
+
+Run at INSTALL time (``make``), with the Python of the environment that runs
+Solara, never at import or run time::
+
+    python scripts/fetch_solara_assets.py [--dest DIR] [--all-variants] [--dry-run]
+
+Solara's server proxies ``/_solara/cdn/<pkg>@<ver>/<file>`` and serves it from
+``{sys.prefix}/share/solara/cdn/`` (or ``$SOLARA_ASSETS_PROXY_CACHE_DIR``)
+when the file is there; otherwise it downloads it from cdn.jsdelivr.net, which
+fails without internet ("Could not load URL") and leaves the page blank.
+The files there are exactly the npm package contents, so this script runs
+``npm pack <pkg>@<ver>`` and unpacks each tarball's ``package/`` folder to
+``<dest>/<pkg>@<ver>/``.
+
+The package list is read from the installed Solara, not hard-coded:
+
+* ``solara/server/templates/*`` (``{{cdn}}/<pkg>@<ver>/...``, loaded by every page);
+* ``solara/server/settings.py`` (``fontawesome_path``);
+* lazily loaded ones: ``solara/widgets/vue/*.vue`` (vega, vega-lite, vega-embed
+  for Altair; @widgetti/vue-grid-layout for mesa's SolaraViz grid) and
+  ``solara/components/markdown.py`` (katex, mermaid for solara.Markdown).
+
+Only URLs with a literal version are taken (``echarts@${version}`` is skipped).
+The Vue-3 app bundle is fetched only when the installed ipyvue is 3.x (the
+Vue-2 one otherwise), unless ``--all-variants``.
+
+Idempotent: a package whose marker exists in ``<dest>/.fetch_solara_assets/``
+is skipped. Standard library only (plus the ``npm`` executable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+MARKER_DIR = ".fetch_solara_assets"
+
+# "{{cdn}}/pkg@ver/" in jinja templates, "${this.getCdn()}/pkg@ver/" in vue/js.
+_CDN_REF = re.compile(
+    r"""(?:\{\{\s*cdn\s*\}\}|getCdn\(\)\})/"""
+    r"""(?P<spec>(?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*@[^/\s"'`${}]+)/"""
+)
+# fontawesome_path: str = "/font-awesome@4.5.0/css/font-awesome.min.css"
+_FONTAWESOME = re.compile(r"""fontawesome_path\s*:\s*str\s*=\s*["']/(?P<spec>[^/"']+@[^/"']+)/""")
+_VUE3_PKG = re.compile(r"vuetify3")
+
+
+def _solara_dir() -> Path:
+    spec = importlib.util.find_spec("solara")  # does not import solara
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("fetch_solara_assets: solara is not installed in this Python (%s)" % sys.executable)
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _ipyvue_major() -> int | None:
+    try:
+        return int(importlib.metadata.version("ipyvue").split(".")[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return None
+
+
+def discover_packages(all_variants: bool = False) -> list[tuple[str, str]]:
+    """Return [(spec, source)] in a stable order, e.g. ("requirejs@2.3.6", "server/templates/solara.html.j2")."""
+    root = _solara_dir()
+    files: list[Path] = sorted((root / "server" / "templates").glob("*"))
+    files += sorted((root / "widgets" / "vue").glob("*.vue"))
+    files += [root / "components" / "markdown.py"]
+    found: dict[str, str] = {}
+    for path in files:
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for m in _CDN_REF.finditer(text):
+            found.setdefault(m.group("spec"), str(path.relative_to(root)))
+    settings = root / "server" / "settings.py"
+    if settings.is_file():
+        m = _FONTAWESOME.search(settings.read_text(encoding="utf-8"))
+        if m:
+            found.setdefault(m.group("spec"), "server/settings.py")
+    if not found:
+        sys.exit("fetch_solara_assets: found no CDN references in %s; has solara's layout changed?" % root)
+    if not all_variants:
+        vue3 = _ipyvue_major() == 3
+        found = {s: src for s, src in found.items() if bool(_VUE3_PKG.search(s)) == vue3 or "vuetify" not in s}
+    return sorted(found.items())
+
+
+def _marker(dest: Path, spec: str) -> Path:
+    return dest / MARKER_DIR / (spec.replace("/", "__") + ".json")
+
+
+def _is_present(dest: Path, spec: str) -> bool:
+    return _marker(dest, spec).is_file() and (dest / spec).is_dir()
+
+
+def _npm() -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit(
+            "fetch_solara_assets: `npm` was not found on PATH. Install Node.js (which ships npm), "
+            "e.g. `apt-get install nodejs npm`, then re-run. Without these assets Solara pages "
+            "stay blank when there is no internet."
+        )
+    return npm
+
+
+def _name_of(spec: str) -> str:
+    return spec.rsplit("@", 1)[0]
+
+
+def _pack(npm: str, specs: list[str], workdir: Path) -> list[dict]:
+    cmd = [npm, "pack", "--json", "--silent", "--pack-destination", str(workdir), *specs]
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(
+            "fetch_solara_assets: `%s` failed (exit %d):\n%s"
+            % (" ".join(cmd), proc.returncode, (proc.stderr or proc.stdout)[-3000:])
+        )
+    out = proc.stdout
+    start = out.find("[")  # tolerate anything npm prints before the JSON
+    try:
+        infos = json.loads(out[start:])
+    except ValueError:
+        sys.exit("fetch_solara_assets: could not parse `npm pack --json` output:\n%s" % out[-3000:])
+    if len(infos) != len(specs):
+        sys.exit("fetch_solara_assets: asked npm for %d packages, got %d" % (len(specs), len(infos)))
+    for spec, info in zip(specs, infos):
+        if info.get("name") != _name_of(spec):
+            sys.exit("fetch_solara_assets: npm returned %s for %s" % (info.get("id"), spec))
+    return infos
+
+
+def _unpack(tgz: Path, target: Path) -> int:
+    """Extract the tarball's top folder (normally ``package/``) into target; return bytes."""
+    with tarfile.open(tgz, "r:gz") as tar:
+        members = []
+        for m in tar.getmembers():
+            parts = m.name.split("/", 1)
+            if len(parts) < 2 or not parts[1]:
+                continue
+            m.name = parts[1]
+            if m.issym() or m.islnk():
+                continue  # npm tarballs have none; never follow links out of dest
+            members.append(m)
+        tar.extractall(target, members=members, filter="data")
+    return sum(m.size for m in members if m.isfile())
+
+
+def _dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def default_dest() -> Path:
+    env = os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR")
+    return Path(env) if env else Path(sys.prefix) / "share" / "solara" / "cdn"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dest", type=Path, default=None,
+                    help="target folder (default: $SOLARA_ASSETS_PROXY_CACHE_DIR or {sys.prefix}/share/solara/cdn)")
+    ap.add_argument("--all-variants", action="store_true",
+                    help="fetch both the Vue-2 and the Vue-3 app bundles")
+    ap.add_argument("--dry-run", action="store_true", help="list the packages and exit")
+    args = ap.parse_args(argv)
+    dest: Path = (args.dest or default_dest()).resolve()
+
+    t0 = time.monotonic()
+    packages = discover_packages(args.all_variants)
+    specs = [spec for spec, _ in packages]
+    if args.dry_run:
+        for spec, src in packages:
+            print(f"{spec:45s} {'present' if _is_present(dest, spec) else 'missing':8s} (solara/{src})")
+        return 0
+
+    missing = [s for s in specs if not _is_present(dest, s)]
+    fetched: list[str] = []
+    if missing:
+        npm = _npm()
+        dest.mkdir(parents=True, exist_ok=True)
+        (dest / MARKER_DIR).mkdir(exist_ok=True)
+        # temp dir inside dest: same filesystem, so the final rename is atomic
+        with tempfile.TemporaryDirectory(prefix=".fetch-", dir=dest) as tmp:
+            tmpdir = Path(tmp)
+            infos = _pack(npm, missing, tmpdir)
+            for spec, info in zip(missing, infos):
+                staging = tmpdir / ("unpacked-" + info["filename"])
+                _unpack(tmpdir / info["filename"], staging)
+                target = dest / spec
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    # e.g. a partial cache Solara's proxy wrote while online
+                    shutil.rmtree(target)
+                os.replace(staging, target)
+                _marker(dest, spec).write_text(json.dumps({
+                    "spec": spec, "resolved": info["id"], "integrity": info.get("integrity"),
+                    "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                }, indent=1) + "\n")
+                fetched.append(f"{spec}" + ("" if info["id"] == spec else f" (= {info['version']})"))
+
+    total = sum(_dir_size(dest / s) for s in specs)
+    print(
+        f"fetch_solara_assets: {len(specs)} packages in {dest} ({total / 1e6:.1f} MB), "
+        f"fetched {len(fetched)}{': ' + ', '.join(fetched) if fetched else ''}, "
+        f"skipped {len(specs) - len(fetched)} present, {time.monotonic() - t0:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
