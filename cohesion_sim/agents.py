@@ -53,7 +53,7 @@ class MemberState(mesa.Agent):
         self.name = ally.country
         self.index = index
         self.lat, self.lon = ally.capital_lat, ally.capital_lon
-        self.is_european = ally.iso3 != "CAN"
+        self.is_european = bool(model.alliance.is_europe[index])
         self.has_armed_forces = ally.has_armed_forces
         self.exposure = exposure
         self.priorities = priorities

@@ -97,7 +97,8 @@ def build_alliance(params: Scenario, data_year: int, allies: tuple[Ally, ...] | 
         divergence=priority_divergence(priorities[:, None, :], priorities[None, :, :]),
         us_index=us,
         us_mask=(~members).astype(float),
-        is_europe=np.array([float(a.iso3 not in ("USA", "CAN")) for a in allies]),
+        # North American capitals lie west of 30 degrees W; every European capital lies east of it
+        is_europe=np.array([float(a.capital_lon > -30.0) for a in allies]),
         us_focus=us_focus,
         european_priorities=priorities[members].mean(axis=0),
     )
@@ -127,10 +128,39 @@ def starting_guideline(params: Scenario) -> tuple[float, int, int]:
 
 
 def conformity(spending, armed, level):
-    """Share of allies with armed forces at or above the guideline (0 with no guideline)."""
-    if not np.isfinite(level):
-        return 0.0
-    return float(np.sum((spending >= level) * armed) / np.sum(armed))
+    """Share of allies with armed forces at or above the guideline (0 with no guideline).
+
+    ``level`` may be a float (one run) or an array of shape R with NaN where no guideline is in
+    force; ``spending`` then has shape R + (N,).
+    """
+    level = np.asarray(level, dtype=float)
+    if level.ndim == 0:
+        if not np.isfinite(level):
+            return 0.0
+        return float(np.sum((spending >= level) * armed) / np.sum(armed))
+    finite = np.isfinite(level)
+    share = np.sum((spending >= np.where(finite, level, np.inf)[..., None]) * armed, axis=-1) / np.sum(armed, axis=-1)
+    return np.where(finite, share, 0.0)
+
+
+def dispute_matrices(alliance: Alliance, disputes) -> dict[int, np.ndarray]:
+    """Tension added by the scenario's dated bilateral disputes: {year: (N, N) symmetric matrix}."""
+    from .scenario_files import ScenarioError
+
+    n = alliance.n
+    matrices: dict[int, np.ndarray] = {}
+    for k, dispute in enumerate(disputes):
+        try:
+            i, j = (alliance.index(code) for code in dispute.pair)
+        except ValueError:
+            raise ScenarioError(
+                f"field 'disputes[{k}].pair': {list(dispute.pair)} names an ally not in the data; "
+                f"use iso3 codes such as {', '.join(alliance.iso3[:4])}"
+            ) from None
+        matrix = matrices.setdefault(dispute.year, np.zeros((n, n)))
+        matrix[i, j] += dispute.size
+        matrix[j, i] += dispute.size
+    return matrices
 
 
 def starting_state(alliance: Alliance, params: Scenario) -> StartingState:

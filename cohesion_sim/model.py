@@ -17,25 +17,15 @@ import mesa
 import numpy as np
 
 from .agents import MemberState, Partner, UnitedStates
-from .alliance import build_alliance, conformity, starting_guideline, starting_state
+from .alliance import build_alliance, conformity, dispute_matrices, starting_guideline, starting_state
 from .dataset import DataError, load_allies, load_partners
-from .metrics import (
-    alliance_weights,
-    blocs,
-    cohesion,
-    connectivity,
-    count_at_or_above,
-    gdp_weighted,
-    mean_over,
-    mean_pair_tension,
-)
+from .metrics import blocs, state_metrics
 from .rules import (
     DISENGAGED,
     HEDGING,
     AllianceView,
     YearContext,
     alliance_agenda,
-    guideline_path,
     guideline_shortfall,
     on_track_share,
     perceived_threat,
@@ -90,7 +80,7 @@ class AllianceModel(mesa.Model):
         a = self.alliance
         self.n_allies, self.us_index = a.n, a.us_index
         self.identity = np.eye(a.n)
-        self.disputes_by_year = self._dispute_matrices()
+        self.disputes_by_year = dispute_matrices(self.alliance, self.params.disputes)
 
         # random draws, in a fixed order the batch engine repeats: fiscal space first
         max_rise = self.rng.uniform(params.max_rise_low, params.max_rise_high, size=a.n)
@@ -155,21 +145,6 @@ class AllianceModel(mesa.Model):
         if self.guideline_level is None:
             return np.nan, np.nan, np.nan
         return self.guideline_level, self.guideline_adopted, self.guideline_deadline
-
-    def _dispute_matrices(self) -> dict[int, np.ndarray]:
-        matrices: dict[int, np.ndarray] = {}
-        for k, dispute in enumerate(self.params.disputes):
-            try:
-                i, j = (self.alliance.index(code) for code in dispute.pair)
-            except ValueError:
-                raise ScenarioError(
-                    f"field 'disputes[{k}].pair': {list(dispute.pair)} names an ally not in the data; "
-                    f"use iso3 codes such as {', '.join(self.alliance.iso3[:4])}"
-                ) from None
-            matrix = matrices.setdefault(dispute.year, np.zeros((self.n_allies, self.n_allies)))
-            matrix[i, j] += dispute.size
-            matrix[j, i] += dispute.size
-        return matrices
 
     # ------------------------------------------------------------------------- the year
     def step(self) -> None:
@@ -298,40 +273,30 @@ class AllianceModel(mesa.Model):
 
     # ----------------------------------------------------------------------- reporting
     def measure(self) -> dict[str, Any]:
-        """Every model reporter for the current state, computed in one pass."""
+        """Every model reporter for the current state, computed in one pass (shared with the batch engine)."""
         a = self.alliance
-        spending, commitment, gdp = self.spending, self.commitment, self.gdp
-        status = self.status_codes
-        members = 1.0 - a.us_mask
-        weights = alliance_weights(commitment, self.tension)
         level, adopted, deadline = self._guideline_arrays()
         tau = threat_levels(self.params.threat, self.params.shocks, self.year)
-        if np.isfinite(level):
-            path = guideline_path(self._path_starts(), level, adopted, deadline, self.year)
-            bound = a.armed * members * (1.0 - self._exempt())
-            gap = float(mean_over(np.maximum(0.0, path - spending), bound))
-        else:
-            gap = 0.0
-        budgets = spending * gdp
+        state = state_metrics(
+            self.spending, self.commitment, self.gdp, self.status_codes, self.tension, self._path_starts(),
+            self._exempt(), level, adopted, deadline, self.year, a.armed, a.us_mask, a.is_europe,
+        )  # fmt: skip
         return {
             "year": self.year,
             "vacuum": self.us.vacuum,
             "pressure": self.us.pressure,
             **{f"tau_{k}": float(v) for k, v in zip(DIRECTIONS, tau)},
             "guideline": level if np.isfinite(level) else None,
-            "cohesion": float(cohesion(weights)),
-            "connectivity": float(connectivity(weights)),
-            "blocs": blocs(weights),
-            "allies_at_2pct": int(count_at_or_above(spending, a.armed, 2.0)),
-            "allies_at_guideline": int(count_at_or_above(spending, a.armed, level)),
-            "mean_spending": float(mean_over(spending, a.armed * members)),
-            "gdp_weighted_spending": float(gdp_weighted(spending, gdp, a.armed * members)),
-            "european_share": float(np.sum(budgets * a.is_europe) / np.sum(budgets)),
-            "declaration_gap": gap,
-            "hedging": int(np.sum(status == HEDGING)),
-            "disengaged": int(np.sum(status == DISENGAGED)),
-            "us_tension": float(mean_pair_tension(self.tension, a.us_mask, members)),
-            "european_tension": float(mean_pair_tension(self.tension, a.is_europe, a.is_europe)),
+            "cohesion": float(state["cohesion"]),
+            "connectivity": float(state["connectivity"]),
+            "blocs": blocs(state["weights"]),
+            **{name: int(state[name]) for name in ("allies_at_2pct", "allies_at_guideline")},
+            **{name: float(state[name]) for name in ("mean_spending", "gdp_weighted_spending", "european_share")},
+            "declaration_gap": float(state["declaration_gap"]),
+            "hedging": int(state["hedging"]),
+            "disengaged": int(state["disengaged"]),
+            "us_tension": float(state["us_tension"]),
+            "european_tension": float(state["european_tension"]),
             "summit": self.summit_outcome,
         }
 

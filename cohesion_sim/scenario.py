@@ -142,7 +142,7 @@ class Scenario(BaseModel):
     agenda: tuple[AgendaItem, ...] = ()
     summit_interval: int = param(1, 1, 10, "years between summits; NATO meets about yearly")
     decision_rule: Literal["consensus", "qualified_majority"] = "consensus"
-    allow_exemptions: bool = True
+    allow_exemptions: bool = Field(default=True, description="consensus may pass with a few holdouts exempted (the Spain case)")
     max_exemptions: int = param(2, 0, 40, "most holdouts a consensus can exempt and still pass (Spain 2025: one)")
     qmv_member_share: float = param(0.55, 0.5, 1, "share of members needed under qualified majority (EU: 55%)")
     qmv_gdp_share: float = param(0.65, 0.5, 1, "share of members' GDP needed under qualified majority (EU: 65%)")
@@ -179,7 +179,7 @@ class Scenario(BaseModel):
     commitment_bias: float = param(1.0, -10, 10, "intercept of the commitment logistic; puts a typical ally near 0.7")
     commitment_from_reliability: float = param(2.0, 0, 10, "weight of trust in the US")
     commitment_from_threat: float = param(2.0, 0, 10, "weight of perceived threat")
-    commitment_from_reciprocity: float = param(1.5, 0, 10, "weight of the share of allies meeting the guideline")
+    commitment_from_reciprocity: float = param(1.5, 0, 10, "weight of reciprocity: how far allies keep to their guideline paths")
     commitment_from_tension: float = param(3.0, 0, 10, "weight (negative) of i's mean tension")
     commitment_from_entrapment: float = param(1.5, 0, 10, "weight (negative) of entrapment divergence")
     commitment_from_grievance: float = param(0.5, 0, 10, "weight (negative) of burden grievance, per point of GDP")
@@ -212,22 +212,28 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self):
+        # messages start with the field name; scenario_files reports it as the field
         if self.end_year <= self.start_year:
             raise ValueError(
-                f"end_year {self.end_year} must be after start_year {self.start_year} (at least one simulated year)"
+                f"end_year: {self.end_year} must be after start_year {self.start_year} (at least one simulated year)"
             )
         if self.max_rise_high < self.max_rise_low:
-            raise ValueError(f"max_rise_high {self.max_rise_high} is below max_rise_low {self.max_rise_low}")
-        for item in self.agenda:
-            if not self.start_year < item.year <= self.end_year:
+            raise ValueError(f"max_rise_high: {self.max_rise_high} is below max_rise_low {self.max_rise_low}")
+        for k, item in enumerate(self.agenda):
+            if item.year <= self.start_year:
                 raise ValueError(
-                    f"agenda item in {item.year} is outside the simulated years {self.start_year + 1}-{self.end_year}"
+                    f"agenda[{k}].year: {item.year} is not after start_year {self.start_year}; summits come after the start"
                 )
         years = [item.year for item in self.agenda]
         if len(years) != len(set(years)):
-            raise ValueError("two agenda items in the same year; a summit votes on one item")
+            raise ValueError("agenda: two items in the same year; a summit votes on one item")
         if self.data_year is None and self.start_year < 2014:
-            raise ValueError(f"no data for a start before 2014 (start_year {self.start_year}); set data_year")
+            raise ValueError(f"data_year: no data for a start before 2014 (start_year {self.start_year}); set data_year")
+        if self.guideline is not None and self.guideline.adopted > self.start_year:
+            raise ValueError(
+                f"guideline.adopted: {self.guideline.adopted} is after start_year {self.start_year}; "
+                "a guideline adopted later belongs on the agenda"
+            )
         return self
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,10 @@ def _describe(error: dict) -> str:
     if kind == "missing":
         return f"field '{field}': required but missing"
     message = error["msg"].removeprefix("Value error, ")
+    named = re.match(r"^([A-Za-z_][\w.\[\]]*): (.*)$", message)
+    if named and (not loc or kind == "value_error"):
+        prefix = f"{field}." if loc else ""
+        return f"field '{prefix}{named.group(1)}': {named.group(2)}"
     return f"field '{field}': {message} (got {value!r})" if not isinstance(value, dict) else f"field '{field}': {message}"
 
 

@@ -22,7 +22,7 @@ def alliance_agenda(us_focus, european_priorities, vacuum):
 
 def burden_grievance(spending, threat, peer_spending, peer_threat, peer_mask, bandwidth):
     """How far i spends above peers of similar threat (threat-similarity-weighted mean), in points of GDP."""
-    similarity = np.exp(-(((threat[..., None] - peer_threat) / bandwidth) ** 2)) * peer_mask
+    similarity = np.exp(-(((np.asarray(threat)[..., None] - peer_threat) / bandwidth) ** 2)) * peer_mask
     weight = np.sum(similarity, axis=-1)
     peer_mean = np.sum(similarity * peer_spending, axis=-1) / np.maximum(weight, 1e-12)
     return np.where(weight > 0, np.maximum(0.0, spending - peer_mean), 0.0)

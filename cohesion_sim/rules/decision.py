@@ -112,7 +112,7 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     reliability = perceived_reliability(
         own.reliability, world.vacuum, world.previous_vacuum, tension_with_us, p.trust_gain, p.trust_loss, p.volatility_cost
     )
-    relief = p.partner_relief if p.partnerships > 0 else 0.0
+    relief = np.where(np.asarray(p.partnerships) > 0, p.partner_relief, 0.0)  # per run in the batch engine
     fear = abandonment_fear(threat, reliability, world.vacuum, own.partner_ties, relief)
     counts = (1.0 - own.self_mask) * (1.0 - view.us_mask)
     provision = allied_provision(

@@ -15,6 +15,7 @@ def tension_row_update(
     sharing). ``shortfall_pair`` is the ally's shortfall against the guideline on US-ally
     pairs and 0 elsewhere. Coordination and intelligence sharing remove a share of tension.
     """
+    threat, spending, pressure = np.asarray(threat), np.asarray(spending), np.asarray(pressure)
     grievance = threat[..., None] * np.maximum(0.0, spending[..., None] - others_spending) * armed_pair
     raised = (
         (1.0 - decay) * tension_row
