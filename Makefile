@@ -43,7 +43,7 @@ run: setup
 
 # The whole suite: unit, scenario, CLI, calibration, engine, sweep, app (browser) and notebook tests.
 test: setup-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --nbmake --nbmake-timeout=300 tests notebooks
 
 app: setup-test
 	$(PY) -m cohesion_sim app

@@ -1,0 +1,230 @@
+"""Write the teaching and research notebooks (no outputs; nbmake executes them in `make test`).
+
+    python scripts/make_notebooks.py
+
+The notebooks are committed; this script is how they were made and how to regenerate them.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent.parent / "notebooks"
+KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+          "language_info": {"name": "python"}}  # fmt: skip
+
+
+def notebook(name, cells):
+    nb = new_notebook(metadata=KERNEL)
+    nb.cells = [new_markdown_cell(c[3:]) if c.startswith("md:") else new_code_cell(c.strip("\n")) for c in cells]
+    nbformat.write(nb, HERE / f"{name}.ipynb")
+
+
+notebook("01_quickstart", [
+    "md:# 01 Quick start: run a scenario, read the outputs, plot them\n\n"
+    "`cohesion_sim` simulates NATO's 32 allies year by year. Each European ally and Canada decides its defence "
+    "spending, its commitment to the alliance and its tensions with every other ally, in response to how far "
+    "the United States withdraws its guarantee (the *vacuum*, from 0 = full guarantee to 1 = complete withdrawal).",
+    """
+%matplotlib inline
+from cohesion_sim import AllianceModel, available_scenarios, load_scenario
+from cohesion_sim.outputs import agent_table, model_table
+
+available_scenarios()
+""",
+    "md:Every scenario has a title and a plain-language description:",
+    """
+scenario = load_scenario("baseline")
+print(scenario.title)
+print(scenario.description)
+""",
+    "md:Run it. The seed makes the run reproducible: the same seed always gives the same numbers.",
+    """
+model = AllianceModel("baseline", rng=1).run()
+yearly = model_table(model)
+yearly[["year", "vacuum", "cohesion", "allies_at_2pct", "allies_at_guideline", "mean_spending", "declaration_gap", "summit"]].round(3)
+""",
+    "md:One row per ally and year; the first year is the real 2024 data.",
+    """
+allies = agent_table(model)
+allies[allies.year == allies.year.max()].sort_values("spending", ascending=False).head(10).round(2)
+""",
+    "md:The summit log records every vote. The 2025 summit votes on the Hague pledge (3.5% of GDP by 2035):",
+    """
+hague = model.events[0]
+print(hague["item"], "->", hague["outcome"], "| exempted:", hague["exemptions"] or "none")
+print("voted no:", [code for code, vote in hague["votes"].items() if not vote])
+""",
+    "md:The package draws the standard figures for you:",
+    """
+import matplotlib.pyplot as plt
+from cohesion_sim import plots
+
+fig, axes = plt.subplots(1, 2, figsize=(14, 4))
+plots.cohesion_and_vacuum(yearly, axes[0])
+plots.allies_meeting_guideline(yearly, axes[1])
+plt.tight_layout()
+plots.spending_by_ally(allies, yearly);
+""",
+    "md:Any parameter can be changed by keyword, for example more coordination and a qualified-majority rule:",
+    """
+variant = AllianceModel("baseline", rng=1, coordination=0.8, decision_rule="qualified_majority").run()
+print(f"cohesion in 2035: baseline {model.metrics['cohesion']:.3f}, variant {variant.metrics['cohesion']:.3f}")
+""",
+])
+
+notebook("02_compare_scenarios", [
+    "md:# 02 Compare scenarios: committed US, abrupt withdrawal, trump-proofing\n\n"
+    "We run each scenario with the same five seeds and compare the averages. Same seeds means the same "
+    "random draws, so differences come from the scenarios, not from luck.",
+    """
+%matplotlib inline
+import matplotlib.pyplot as plt
+import pandas as pd
+from cohesion_sim import AllianceModel, load_scenario
+from cohesion_sim.outputs import model_table
+
+SCENARIOS = ["committed_us", "abrupt_withdrawal", "trump_proofing"]
+SEEDS = range(5)
+runs = {name: [AllianceModel(name, rng=seed).run() for seed in SEEDS] for name in SCENARIOS}
+yearly = pd.concat(
+    [model_table(m).assign(scenario=name, seed=seed) for name, models in runs.items() for seed, m in zip(SEEDS, models)]
+)
+for name in SCENARIOS:
+    print(f"{name}: {load_scenario(name).title}")
+""",
+    """
+columns = ["vacuum", "cohesion", "mean_spending", "allies_at_guideline", "european_share", "hedging", "disengaged", "declaration_gap"]
+final = yearly[yearly.year == yearly.year.max()].groupby("scenario")[columns].mean().loc[SCENARIOS]
+final.round(2)
+""",
+    """
+fig, axes = plt.subplots(1, 3, figsize=(16, 4))
+for name in SCENARIOS:
+    mean = yearly[yearly.scenario == name].groupby("year").mean(numeric_only=True)
+    axes[0].plot(mean.index, mean.vacuum, label=name)
+    axes[1].plot(mean.index, mean.cohesion, label=name)
+    axes[2].plot(mean.index, mean.mean_spending, label=name)
+for ax, title in zip(axes, ["US vacuum", "cohesion", "mean spending, % of GDP"]):
+    ax.set_title(title); ax.set_xlabel("year")
+axes[0].legend();
+""",
+    "md:## Reading the differences in plain language\n\n"
+    "The sentences below are computed from the table, so they stay true if the model changes.",
+    """
+def compare(a, b, metric, label, unit=""):
+    x, y = final.loc[a, metric], final.loc[b, metric]
+    direction = "higher" if y > x else "lower"
+    return f"- {label} is {direction} under {b} ({y:.2f}{unit}) than under {a} ({x:.2f}{unit})."
+
+print(compare("committed_us", "abrupt_withdrawal", "mean_spending", "Mean European and Canadian spending", "% of GDP"))
+print(compare("committed_us", "abrupt_withdrawal", "cohesion", "Cohesion"))
+print(compare("abrupt_withdrawal", "trump_proofing", "cohesion", "Cohesion"))
+print(compare("committed_us", "abrupt_withdrawal", "hedging", "The number of hedging allies"))
+""",
+    "md:**How to read this.** When the US withdraws abruptly, allies *balance*: they feel more threatened and "
+    "less protected, so they spend more (Walt's balance of threat), but trust and commitment fall and many start "
+    "hedging toward a European pillar, so cohesion drops. With a committed US they spend less (Olson and "
+    "Zeckhauser's free riding) and cohesion stays higher. Trump-proofing faces an *erratic* US; its levers "
+    "(coordination, qualified majority, a pillar, partnerships) are meant to keep cohesion up despite that: "
+    "compare it with `volatile_us`, which has the same US but no levers.",
+])
+
+notebook("04_hindcast_validation", [
+    "md:# 04 Hindcast 2014-2024: the model against history\n\n"
+    "The hindcast starts from the real 2014 figures (3 allies at 2% of GDP), applies the Wales pledge (2% by "
+    "2024), higher US pressure in 2017-2020 and the 2022 invasion, and compares simulated 2024 spending with the "
+    "observed figures. This is what `cohesion-sim validate` prints.",
+    """
+%matplotlib inline
+from pathlib import Path
+from tempfile import mkdtemp
+from IPython.display import Image
+from cohesion_sim.validation import run_hindcast
+from cohesion_sim.validation.report import validation_figure
+
+hindcast = run_hindcast(range(20))
+for name, (met, numbers) in hindcast.targets().items():
+    print("PASS" if met else "FAIL", name, "-", numbers)
+""",
+    """
+table = hindcast.per_ally()
+table.round(2)
+""",
+    """
+path = validation_figure(hindcast, Path(mkdtemp()) / "hindcast.png")
+Image(filename=str(path))
+""",
+    """
+inside = table.inside_90.mean()
+worst = (table["median"] - table["observed"]).abs().sort_values(ascending=False).head(5)
+print(f"{inside:.0%} of observed values fall inside the simulated 90% interval.")
+print("Largest misses (points of GDP):", ", ".join(f"{k} {v:.2f}" for k, v in worst.items()))
+""",
+    "md:**What this shows and what it does not.** The model reproduces the aggregate pattern (from 3 to about "
+    "23 allies at 2%, frontline states leading, bunching just above the line). Per ally it is less accurate: it "
+    "lifts the far-away laggards (Spain, Belgium, Luxembourg, Canada...) closer to 2% than they really went, "
+    "because nothing in its data (no debt, no domestic politics) tells it why those governments held back. The "
+    "intervals are narrow because they only reflect the model's own noise, not uncertainty about its "
+    "parameters; a sensitivity sweep (notebook 03) is the way to see that.",
+])
+
+notebook("05_classroom_exercises", [
+    "md:# 05 Classroom exercises\n\n"
+    "Three exercises for a policy class. Each has a question, the steps to answer it with the model, and "
+    "questions to discuss. Change the numbers in the cells and re-run them. Runs take a fraction of a second.",
+    """
+%matplotlib inline
+import matplotlib.pyplot as plt
+import pandas as pd
+from cohesion_sim import AllianceModel
+from cohesion_sim.outputs import agent_table, model_table
+
+def average(scenario, seeds=range(5), **changes):
+    \"\"\"Mean final-year metrics over a few seeds.\"\"\"
+    runs = [AllianceModel(scenario, rng=seed, **changes).run() for seed in seeds]
+    return pd.DataFrame([m.metrics for m in runs]).mean(numeric_only=True)
+""",
+    "md:## Exercise 1: Balance or free-ride?\n\n"
+    "**Question.** When the US guarantee weakens, do European allies and Canada spend more (balance) or less "
+    "(free-ride)?\n\n**Steps.** Run the baseline with a constant vacuum of 0.1, 0.4 and 0.8. Compare mean "
+    "spending and trust in the US in 2035.",
+    """
+rows = {v: average("baseline", vacuum=v) for v in (0.1, 0.4, 0.8)}
+pd.DataFrame(rows).T[["mean_spending", "cohesion", "hedging", "allies_at_guideline"]].round(2)
+""",
+    "md:**Discuss.** Which theory does the result support: Olson and Zeckhauser's free riding, or Walt's balancing? "
+    "What happens to cohesion at the same time? Is spending more the same as holding together?",
+    "md:## Exercise 2: The declaration-action gap\n\n"
+    "**Question.** How far are budgets from the Hague pledge (3.5% core by 2035) along the way?\n\n"
+    "**Steps.** Run the baseline, plot the declaration gap (mean shortfall against each ally's path to the "
+    "guideline) and list the allies furthest behind in 2030.",
+    """
+model = AllianceModel("baseline", rng=2).run()
+yearly = model_table(model)
+plt.plot(yearly.year, yearly.declaration_gap, marker="o"); plt.title("Declaration gap, points of GDP"); plt.show()
+allies = agent_table(model)
+allies[allies.year == 2030].nsmallest(6, "spending")[["iso3", "spending", "commitment", "status"]].round(2)
+""",
+    "md:**Discuss.** Why does a pledge pull allies only part of the way? Which allies lag, and what do they "
+    "have in common (distance to Russia, size, threat)? What would close the gap faster: US pressure, peer "
+    "pressure, or a nearer deadline? Try `pressure=0.9` or `compliance_margin=0.5` in `AllianceModel`.",
+    "md:## Exercise 3: Trump-proofing\n\n"
+    "**Question.** Against an erratic US, which lever protects cohesion most: coordination, qualified-majority "
+    "voting, or partnerships?\n\n**Steps.** Start from `volatile_us` and switch on one lever at a time.",
+    """
+levers = {
+    "none": {},
+    "coordination 0.7": {"coordination": 0.7},
+    "qualified majority": {"decision_rule": "qualified_majority"},
+    "partnerships 0.6": {"partnerships": 0.6},
+    "all (trump_proofing)": {"coordination": 0.7, "decision_rule": "qualified_majority", "partnerships": 0.6, "pillar_coordination": 0.5},
+}
+results = pd.DataFrame({name: average("volatile_us", **changes) for name, changes in levers.items()}).T
+results[["cohesion", "connectivity", "mean_spending", "hedging", "disengaged"]].round(3)
+""",
+    "md:**Discuss.** Which lever matters most here, and why does the model say so (look at the mechanisms in "
+    "`docs/ODD.md`)? What does qualified majority cost the allies who are outvoted? What would you need to "
+    "believe about the world for the ranking to change?",
+])
