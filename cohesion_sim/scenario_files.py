@@ -193,13 +193,40 @@ def _field_bounds(loc: tuple) -> tuple[Any, Any] | None:
     return bounds
 
 
-def _describe(error: dict) -> str:
-    loc = tuple(error["loc"])
-    from .schedules import Constant, Ramp, Step, Values
+_SCHEDULE_TAGS = {"constant", "step", "ramp", "values"}
 
-    tags = {"constant", "step", "ramp", "values"}
-    shown = [str(p) if not isinstance(p, int) else f"[{p}]" for p in loc if p not in tags or p is loc[-1]]
-    field = ".".join(shown).replace(".[", "[") or "(top level)"
+
+def _field_label(loc: tuple) -> str:
+    """('vacuum', 'path', 'ramp', 'to_value') -> 'vacuum.path.to_value'; list indices as [k]."""
+    shown: list[str] = []
+    for k, part in enumerate(loc):
+        is_tag = part in _SCHEDULE_TAGS and k + 1 < len(loc) and loc[k + 1] != part
+        if is_tag:
+            continue  # pydantic's discriminator tag, not a field the user wrote
+        shown.append(f"[{part}]" if isinstance(part, int) else str(part))
+    return ".".join(shown).replace(".[", "[") or "(top level)"
+
+
+def _allowed(loc: tuple, ctx: dict) -> str:
+    low, high = _field_bounds(loc) or (None, None)
+    if low is None and high is None:
+        low, high = ctx.get("ge", ctx.get("gt")), ctx.get("le", ctx.get("lt"))
+    if low is not None and high is not None:
+        return f"allowed {low:g} to {high:g}"
+    return f"allowed >= {low:g}" if low is not None else f"allowed <= {high:g}"
+
+
+def _describe(error: dict) -> str:
+    """One readable sentence for one pydantic error; never raises."""
+    loc = tuple(error["loc"])
+    field = _field_label(loc)
+    try:
+        return _describe_kind(error, loc, field)
+    except Exception:  # a message must never turn into a traceback
+        return f"field '{field}': {error.get('msg', 'invalid value')}"
+
+
+def _describe_kind(error: dict, loc: tuple, field: str) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
         names = _all_field_names(Scenario) | {"extends"}
@@ -207,21 +234,14 @@ def _describe(error: dict) -> str:
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         return f"unknown field '{field}'{suggestion}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bounds = _field_bounds(loc) or (error["ctx"].get("ge"), error["ctx"].get("le"))
-        low, high = bounds
-        allowed = (
-            f"allowed {low:g} to {high:g}"
-            if low is not None and high is not None
-            else f"allowed >= {low:g}"
-            if low is not None
-            else f"allowed <= {high:g}"
-        )
-        return f"field '{field}': {value!r} is out of range; {allowed}"
+        return f"field '{field}': {value!r} is out of range; {_allowed(loc, error.get('ctx', {}))}"
     if kind == "literal_error":
         return f"field '{field}': {value!r} is not allowed; {error['msg'].replace('Input should be', 'use')}"
     if kind == "union_tag_invalid":
-        _ = (Constant, Step, Ramp, Values)
-        return f"field '{field}': schedule kind {error['ctx'].get('tag')!r} is unknown; use constant, step, ramp or values"
+        tag = error.get("ctx", {}).get("tag")
+        return f"field '{field}': schedule kind {tag!r} is unknown; use constant, step, ramp or values"
+    if kind == "union_tag_not_found":
+        return f"field '{field}': a schedule needs 'kind' (constant, step, ramp or values) or a plain number"
     if kind == "missing":
         return f"field '{field}': required but missing"
     message = error["msg"].removeprefix("Value error, ")

@@ -126,3 +126,12 @@ def test_safe_load_only(tmp_path):
 
 def test_scenario_dir_is_the_repository_folder():
     assert (SCENARIO_DIR / "baseline.yaml").is_file()
+
+
+def test_schedule_errors_are_readable(tmp_path):
+    assert "field 'threat.east.values[2025]': 2 is out of range" in error_for(
+        write(tmp_path, "threat: {east: {kind: values, values: {2025: 2}}}\n")
+    )
+    assert "a schedule needs 'kind'" in error_for(write(tmp_path, "pressure: {level: 0.5}\n"))
+    assert "nan is out of range" in error_for(write(tmp_path, "coordination: .nan\n"))
+    assert "field 'shocks[0].direction'" in error_for(write(tmp_path, "shocks: [{year: 2025, direction: north, size: 0.2}]\n"))
