@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; the app draws its own figures
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 STATUS_COLOURS = {"aligned": "#2b6cb0", "hedging": "#dd6b20", "disengaged": "#c53030"}
 
@@ -27,12 +28,12 @@ def spending_by_ally(agents: pd.DataFrame, model_table: pd.DataFrame, ax=None):
     ax.axhline(2.0, color="grey", lw=1, ls=":", label="2% of GDP")
     if guideline is not None and pd.notna(guideline):
         ax.axhline(guideline, color="black", lw=1.2, ls="--", label=f"guideline {guideline:g}%")
-    for status, colour in STATUS_COLOURS.items():
-        ax.bar([], [], color=colour, label=status)
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Patch(color=colour, label=status) for status, colour in STATUS_COLOURS.items()]
     ax.set_ylabel("core defence, % of GDP")
-    ax.set_title(f"Defence spending by ally, {final_year}")
+    ax.set_title(f"Defence spending by ally, {final_year} (bars coloured by status)")
     ax.tick_params(axis="x", rotation=90, labelsize=8)
-    ax.legend(ncol=3, fontsize=8, loc="upper left")
+    ax.legend(handles=handles, ncol=3, fontsize=8, loc="upper left")
     return ax
 
 
