@@ -164,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, CliError) as exc:
         print(f"cohesion-sim: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"cohesion-sim: error: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("cohesion-sim: interrupted", file=sys.stderr)
         return 130

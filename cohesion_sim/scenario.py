@@ -134,7 +134,9 @@ class Scenario(BaseModel):
         "false: everyone gets private_floor",
     )
     private_floor: float = param(1.0, 0, 5, "private (ally-specific) demand when calibrate_to_start is false")
-    spending_floor: float = param(0.5, 0, 5, "lowest core spending an ally with armed forces goes to")
+    spending_floor: float = param(
+        0.3, 0, 5, "lowest core spending an ally with armed forces goes to; below every observed value (LUX 2014: 0.37)"
+    )
     pillar_boost: float = param(0.3, 0, 2, "extra demand of a hedging ally investing in a European pillar")
 
     # --- guidelines and summits --------------------------------------------------------------

@@ -89,3 +89,10 @@ def test_help_and_version():
     result = run_cli("--help")
     assert result.returncode == 0 and "run" in result.stdout and "scenarios" in result.stdout
     assert run_cli("--version").stdout.startswith("cohesion-sim ")
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_cli("run", "--out", str(blocker / "sub"))
+    assert result.returncode == 2 and "cannot read or write" in result.stderr and "Traceback" not in result.stderr

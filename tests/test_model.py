@@ -165,3 +165,25 @@ def test_cohesion_matches_its_definition(baseline_run):
     c = m.commitment
     pairs = [math.sqrt(c[i] * c[j]) * (1 - m.tension[i, j]) for i in range(32) for j in range(i + 1, 32)]
     assert m.metrics["cohesion"] == pytest.approx(np.mean(pairs))
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "hindcast_2014", "trump_proofing"])
+def test_the_start_is_a_rest_point(scenario):
+    """With nothing changing (no guideline, no summit effects, no noise, steady US and threats), nothing moves."""
+    reference = AllianceModel(scenario).params.reference_vacuum
+    model = AllianceModel(
+        scenario, rng=1, guideline=None, agenda=[], budget_noise=0.0, vacuum=reference, shocks=[], pressure=0.4,
+        threat={"east": 0.6, "south": 0.3, "hybrid": 0.4}, pass_boost=0.0, fail_cost=0.0, partnerships=0.0,
+    )  # fmt: skip
+    start = model.spending.copy(), model.commitment.copy(), model.tension.copy()
+    model.run()
+    for before, after in zip(start, (model.spending, model.commitment, model.tension)):
+        assert np.abs(after - before).max() < 1e-9
+
+
+def test_a_threat_shock_moves_the_frontline_most():
+    calm = AllianceModel("baseline", rng=1, agenda=[], budget_noise=0.0).run()
+    shocked = AllianceModel("baseline", rng=1, agenda=[], budget_noise=0.0,
+                            shocks=[{"year": 2026, "direction": "east", "size": 0.2}]).run()  # fmt: skip
+    rise = {a.iso3: b.spending - a.spending for a, b in zip(calm.members, shocked.members)}
+    assert rise["EST"] > rise["DEU"] > rise["PRT"] >= -1e-3  # LTU is already at the threat ceiling (theta = 1)
