@@ -1,0 +1,108 @@
+"""The views of one run: headline numbers, map, time series, spending bars, summit log, downloads."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Callable
+
+import solara
+
+from .charts import spending_bars_svg, time_series_svg
+from .downloads import FIGURES, csv_text, figure_png, file_stem
+from .map_view import alliance_map_svg
+from .state import Frame, Settings, headline
+from .summit_log import summit_log
+
+
+@solara.component
+def Svg(markup: str, testid: str, classes: list[str] | None = None):
+    solara.HTML(tag="div", unsafe_innerHTML=markup, classes=["cs-figure", *(classes or [])],
+                attributes={"data-testid": testid})  # fmt: skip
+
+
+@solara.component
+def Grid(columns: str = "3fr 2fr", children=[]):
+    """Side-by-side panels that never overflow the page (``with Grid("1fr 1fr"): ...``)."""
+    return solara.Div(children=children, classes=["cs-grid"], style={"grid-template-columns": columns})
+
+
+@solara.component
+def Card(title: str, subtitle: str | None = None, children=[]):
+    """A titled panel; use as ``with Card("Title"): ...``."""
+    with solara.Div(classes=["cs-card"]) as main:
+        solara.HTML(tag="h3", unsafe_innerHTML=escape(title), classes=["cs-card-title"])
+        if subtitle:
+            solara.HTML(tag="div", unsafe_innerHTML=escape(subtitle), classes=["cs-card-subtitle"])
+        solara.Div(children=children)
+    return main
+
+
+@solara.component
+def Headline(frame: Frame):
+    """The year and five numbers in big type, for the back of the room."""
+    with solara.Div(classes=["cs-headline"]):
+        solara.HTML(tag="div", classes=["cs-year"], attributes={"data-testid": "year"},
+                    unsafe_innerHTML=f"<span class='cs-year-label'>Year</span> {frame.year}")  # fmt: skip
+        for label, value, meaning in headline(frame):
+            slug = label.lower().replace(" / ", "-").replace(" ", "-")
+            solara.HTML(
+                tag="div", classes=["cs-stat"], attributes={"data-testid": f"stat-{slug}", "title": meaning},
+                unsafe_innerHTML=f"<div class='cs-stat-value'>{escape(value)}</div>"
+                f"<div class='cs-stat-label'>{escape(label)}</div>",
+            )
+
+
+@solara.component
+def MapView(frame: Frame, testid: str = "map"):
+    markup = solara.use_memo(lambda: alliance_map_svg(frame), [frame])
+    Svg(markup, testid)
+
+
+@solara.component
+def TimeSeriesView(runs: list[tuple[str, Frame]], testid: str = "time-series"):
+    markup = solara.use_memo(lambda: time_series_svg(runs), [tuple(id(f) for _, f in runs)])
+    Svg(markup, testid)
+
+
+@solara.component
+def SpendingView(frame: Frame):
+    markup = solara.use_memo(lambda: spending_bars_svg(frame), [frame])
+    Svg(markup, "spending-bars")
+
+
+@solara.component
+def SummitLog(events: list[dict], testid: str = "summit-log"):
+    rows = summit_log(events)
+    if not rows:
+        body = "<div class='cs-empty'>No summit yet: press Step or Play.</div>"
+    else:
+        items = []
+        for sentence, reason, passed in rows:
+            mark = "cs-passed" if passed else "cs-failed"
+            items.append(
+                f"<li class='{mark}'><span class='cs-badge'>{'passed' if passed else 'failed'}</span>"
+                f"<span class='cs-sentence'>{escape(sentence)}</span><div class='cs-reason'>{escape(reason)}</div></li>"
+            )
+        body = f"<ol class='cs-log'>{''.join(items)}</ol>"
+    solara.HTML(tag="div", unsafe_innerHTML=body, attributes={"data-testid": testid}, classes=["cs-log-box"])
+
+
+@solara.component
+def Downloads(settings: Settings, frame: Frame, tables: Callable):
+    """CSV of the run so far and PNG of each figure; files are made only when a button is pressed."""
+    stem = file_stem(settings, frame)
+    with solara.Row(classes=["cs-downloads"], gap="8px", style={"flex-wrap": "wrap"}):
+        solara.FileDownload(lambda: csv_text(tables()[0]), filename=f"{stem}_by_year.csv",
+                            label="Run by year (CSV)", mime_type="text/csv")  # fmt: skip
+        solara.FileDownload(lambda: csv_text(tables()[1]), filename=f"{stem}_allies.csv",
+                            label="Allies by year (CSV)", mime_type="text/csv")  # fmt: skip
+        for kind, name in FIGURES.items():
+            solara.FileDownload(_png(kind, frame), filename=f"{stem}_{kind}.png", label=f"{name.capitalize()} (PNG)",
+                                mime_type="image/png")  # fmt: skip
+
+
+def _png(kind: str, frame: Frame):
+    def make() -> bytes:
+        return figure_png(kind, frame)
+
+    return make
