@@ -117,8 +117,13 @@ def load_allies(path: str | Path | None = None) -> tuple[Ally, ...]:
     path = Path(path) if path is not None else ALLIES_CSV
     allies = []
     for line, row in _read_rows(path, REQUIRED_COLUMNS):
-        num = lambda col, blank=False: _number(row[col], path=path, line=line, column=col, allow_blank=blank)  # noqa: E731
-        flag = lambda col: _flag(row[col], path=path, line=line, column=col)  # noqa: E731
+
+        def num(col, blank=False):
+            return _number(row[col], path=path, line=line, column=col, allow_blank=blank)
+
+        def flag(col):
+            return _flag(row[col], path=path, line=line, column=col)
+
         armed = flag("has_armed_forces")
         spending = {}
         for year, col in SPENDING_COLUMN.items():
