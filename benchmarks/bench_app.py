@@ -34,10 +34,12 @@ def main() -> None:
         run.step()
     frame = run.frame
 
+    session = {"run": run}
+
     def step_and_reset():
-        if run.frame.year >= 2035:
-            run.reset()
-        run.step()
+        if session["run"].finished:
+            session["run"] = state.SessionRun(state.defaults_for("abrupt_withdrawal"))
+        session["run"].step()
 
     def svg_views():
         map_view.alliance_map_svg(frame)
