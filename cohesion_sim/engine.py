@@ -41,6 +41,8 @@ from .rules import (
     guideline_shortfall,
     on_track_share,
     perceived_threat,
+    exemption_tension,
+    summit_commitment,
     summit_decision,
     supports_item,
     symmetrize_tension,
@@ -416,15 +418,13 @@ class BatchEngine:
         passed = passed & due
         failed = ~passed & due
         exempted = exempted & due[:, None]
-        boost = (passed[:, None] & yes) * self.members > 0
-        self.commitment = np.where(boost, np.minimum(1.0, self.commitment + p.pass_boost), self.commitment)
-        cut = failed[:, None] & (self.members > 0)
-        self.commitment = np.where(cut, np.maximum(0.0, self.commitment - p.fail_cost), self.commitment)
+        # members where no summit was due keep their commitment: mask them out of the update
+        self.commitment = summit_commitment(
+            self.commitment, yes, passed, self.members * due[:, None], p.pass_boost, p.fail_cost
+        )
         has_exemptions = exempted.any(axis=1)
         if has_exemptions.any():
-            one_way = exempted[:, :, None] & ~exempted[:, None, :]
-            added = p.run("exemption_tension")[:, None, None] * (one_way | np.swapaxes(one_way, 1, 2))
-            self.tension = np.where(has_exemptions[:, None, None], np.clip(self.tension + added, 0.0, 1.0), self.tension)
+            self.tension = exemption_tension(self.tension, exempted, p.run("exemption_tension"))
         adopt = passed & is_guideline
         if adopt.any():
             self.level = np.where(adopt, level, self.level)

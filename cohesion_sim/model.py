@@ -29,6 +29,8 @@ from .rules import (
     guideline_shortfall,
     on_track_share,
     perceived_threat,
+    exemption_tension,
+    summit_commitment,
     summit_decision,
     supports_item,
     symmetrize_tension,
@@ -236,17 +238,11 @@ class AllianceModel(mesa.Model):
         )  # fmt: skip
         passed = bool(passed)
         exempt_codes = [self.alliance.iso3[i] for i in np.flatnonzero(exempted)]
+        updated = summit_commitment(commitment, yes, passed, 1.0 - self.alliance.us_mask, p.pass_boost, p.fail_cost)
         for member in self.members:
-            if passed and yes[member.index]:
-                member.commitment = min(1.0, member.commitment + p.pass_boost)
-            elif not passed:
-                member.commitment = max(0.0, member.commitment - p.fail_cost)
+            member.commitment = float(updated[member.index])
         if exempt_codes:
-            rows = np.flatnonzero(exempted)
-            others = np.setdiff1d(np.arange(self.n_allies), rows)
-            self.tension[np.ix_(rows, others)] += p.exemption_tension
-            self.tension[np.ix_(others, rows)] += p.exemption_tension
-            self.tension = np.clip(self.tension, 0.0, 1.0)
+            self.tension = exemption_tension(self.tension, exempted, p.exemption_tension)
         if passed and level is not None:
             self.guideline_level, self.guideline_adopted, self.guideline_deadline = level, year, item.deadline
             for member in self.members:

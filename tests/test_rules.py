@@ -178,3 +178,16 @@ def test_rules_broadcast_over_runs():
     for i in range(4):
         for j in range(5):
             assert batch[i, j] == R.perceived_reliability(r[i, j], v[i, 0], v[i, 0] * 0.9, t[i, j], 0.15, 0.4, 1.0)
+
+
+def test_summit_feedback():
+    c = np.array([0.5, 0.5, 0.99, 0.5])
+    yes = np.array([True, False, True, True])
+    members = np.array([1.0, 1.0, 1.0, 0.0])  # the last is the US: its commitment follows the vacuum
+    passed = R.summit_commitment(c, yes, True, members, 0.03, 0.05)
+    assert passed == pytest.approx([0.53, 0.5, 1.0, 0.5])
+    failed = R.summit_commitment(c, yes, False, members, 0.03, 0.05)
+    assert failed == pytest.approx([0.45, 0.45, 0.94, 0.5])
+    tension = np.zeros((3, 3))
+    after = R.exemption_tension(tension, np.array([False, True, False]), 0.1)
+    assert after.tolist() == [[0, 0.1, 0], [0.1, 0, 0.1], [0, 0.1, 0]]

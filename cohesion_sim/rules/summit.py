@@ -28,3 +28,22 @@ def summit_decision(yes, gdp, qualified_majority, allow_exemptions, max_exemptio
     passed = np.where(qualified_majority, majority, consensus)
     exempted = (~yes) & (passed & ~qualified_majority & ~unanimous)[..., None]
     return passed, exempted
+
+
+def summit_commitment(commitment, yes, passed, members, pass_boost, fail_cost):
+    """A passed item raises its supporters' commitment; a failed summit lowers every member's (MODEL.md, summits).
+
+    ``members`` masks the allies whose commitment is their own (not the US, whose follows the vacuum).
+    """
+    passed = np.asarray(passed, dtype=bool)[..., None]
+    members = np.asarray(members) > 0
+    boosted = np.where(passed & yes & members, np.minimum(1.0, commitment + pass_boost), commitment)
+    return np.where(~passed & members, np.maximum(0.0, commitment - fail_cost), boosted)
+
+
+def exemption_tension(tension, exempted, size):
+    """An exemption adds ``size`` to the tension between each exempted ally and every ally that is not exempted."""
+    exempted = np.asarray(exempted, dtype=bool)
+    one_way = exempted[..., :, None] & ~exempted[..., None, :]
+    pairs = one_way | np.swapaxes(one_way, -1, -2)
+    return np.clip(tension + np.asarray(size)[..., None, None] * pairs, 0.0, 1.0)
