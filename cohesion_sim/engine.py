@@ -45,6 +45,7 @@ from .rules import (
     summit_commitment,
     summit_decision,
     supports_item,
+    us_voting_commitment,
     symmetrize_tension,
     tension_row_update,
     vacuum_deviation,
@@ -409,11 +410,13 @@ class BatchEngine:
         spending, gdp = self.spending, self.gdp
         item_level = np.where(is_guideline[:, None] & (self.armed > 0), np.where(is_guideline, level, 0.0)[:, None], spending)
         disengaged = (self.status == DISENGAGED) & (self.members > 0)
-        yes = supports_item(commitment, spending, item_level, disengaged, p.support_threshold, p.support_slope)
+        voting = commitment.copy()
+        voting[:, self.us] = us_voting_commitment(self.vacuum, self.pressure, is_guideline)
+        yes = supports_item(voting, spending, item_level, disengaged, p.support_threshold, p.support_slope)
         passed, exempted = summit_decision(
             yes, gdp, np.array([s.decision_rule == "qualified_majority" for s in self.scenarios]),
             np.array([s.allow_exemptions for s in self.scenarios]) & is_guideline, p.run("max_exemptions"),
-            p.run("qmv_member_share"), p.run("qmv_gdp_share"),
+            p.run("qmv_member_share"), p.run("qmv_gdp_share"), p.run("qmv_weight_cap"),
         )  # fmt: skip
         passed = passed & due
         failed = ~passed & due

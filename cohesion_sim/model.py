@@ -33,6 +33,7 @@ from .rules import (
     summit_commitment,
     summit_decision,
     supports_item,
+    us_voting_commitment,
     symmetrize_tension,
 )
 from .scenario import Scenario
@@ -230,11 +231,13 @@ class AllianceModel(mesa.Model):
         level = item.level if item is not None and item.item == "guideline" else None
         item_level = np.where(armed > 0, level, spending) if level is not None else spending
         disengaged = self.status_codes == DISENGAGED
-        yes = supports_item(commitment, spending, item_level, disengaged, p.support_threshold, p.support_slope)
+        voting = commitment.copy()
+        voting[self.us_index] = us_voting_commitment(self.us.vacuum, self.us.pressure, level is not None)
+        yes = supports_item(voting, spending, item_level, disengaged, p.support_threshold, p.support_slope)
         # exemptions are from a guideline; a unity declaration under consensus needs everyone
         passed, exempted = summit_decision(
             yes, gdp, p.decision_rule == "qualified_majority", p.allow_exemptions and level is not None, p.max_exemptions,
-            p.qmv_member_share, p.qmv_gdp_share,
+            p.qmv_member_share, p.qmv_gdp_share, p.qmv_weight_cap,
         )  # fmt: skip
         passed = bool(passed)
         exempt_codes = [self.alliance.iso3[i] for i in np.flatnonzero(exempted)]

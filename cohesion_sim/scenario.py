@@ -148,6 +148,10 @@ class Scenario(BaseModel):
     max_exemptions: int = param(2, 0, 40, "most holdouts a consensus can exempt and still pass (Spain 2025: one)")
     qmv_member_share: float = param(0.55, 0.5, 1, "share of members needed under qualified majority (EU: 55%)")
     qmv_gdp_share: float = param(0.65, 0.5, 1, "share of members' GDP needed under qualified majority (EU: 65%)")
+    qmv_weight_cap: float = param(
+        0.2, 0.05, 1, "largest share of the GDP vote one ally can hold under qualified majority; keeps the US "
+        "(about half of alliance GDP) from holding the veto majority voting is meant to remove",
+    )
     support_threshold: float = param(0.35, 0, 1, "commitment needed to back an item that costs nothing")
     support_slope: float = param(0.15, 0, 2, "extra commitment needed per point of GDP the item is above own spending")
     pass_boost: float = param(0.03, 0, 0.5, "commitment gained by supporters when an item passes")
@@ -201,7 +205,9 @@ class Scenario(BaseModel):
 
     # --- status ---------------------------------------------------------------------------------------
     hedge_reliability: float = param(0.4, 0, 1, "an aligned ally hedges when trust falls below this...")
-    hedge_threat: float = param(0.3, 0, 1, "...and its perceived threat is above this")
+    hedge_threat: float = param(
+        0.5, 0, 1, "...and its perceived threat is above this: exposed allies hedge, distant ones do not (Walt)"
+    )
     status_margin: float = param(0.1, 0, 1, "hysteresis: how far trust/commitment must recover to return")
     exit_commitment: float = param(0.2, 0, 1, "commitment below which an ally disengages")
 
@@ -218,6 +224,11 @@ class Scenario(BaseModel):
         if self.end_year <= self.start_year:
             raise ValueError(
                 f"end_year: {self.end_year} must be after start_year {self.start_year} (at least one simulated year)"
+            )
+        if self.trust_loss < self.trust_gain:
+            raise ValueError(
+                f"trust_loss: {self.trust_loss} is below trust_gain {self.trust_gain}; trust is lost faster than "
+                "it is regained (MODEL.md), so trust_loss must be at least trust_gain"
             )
         if self.max_rise_high < self.max_rise_low:
             raise ValueError(f"max_rise_high: {self.max_rise_high} is below max_rise_low {self.max_rise_low}")

@@ -191,3 +191,17 @@ def test_summit_feedback():
     tension = np.zeros((3, 3))
     after = R.exemption_tension(tension, np.array([False, True, False]), 0.1)
     assert after.tolist() == [[0, 0.1, 0], [0.1, 0, 0.1], [0, 0.1, 0]]
+
+
+def test_qualified_majority_caps_economic_weight_so_no_single_ally_vetoes():
+    gdp = np.array([27000.0] + [800.0] * 30)  # one ally with about half of the total GDP
+    everyone_but_the_giant = np.array([False] + [True] * 30)
+    uncapped, _ = R.summit_decision(everyone_but_the_giant, gdp, True, False, 0, 0.55, 0.65, 1.0)
+    capped, _ = R.summit_decision(everyone_but_the_giant, gdp, True, False, 0, 0.55, 0.65, 0.2)
+    assert not uncapped and capped
+    assert R.voting_weights(gdp, 0.2).max() == pytest.approx(0.2)
+
+
+def test_the_us_backs_guidelines_while_it_presses_for_burden_sharing():
+    assert R.us_voting_commitment(0.85, 0.8, True) == pytest.approx(0.8)
+    assert R.us_voting_commitment(0.85, 0.8, False) == pytest.approx(0.15)

@@ -135,3 +135,8 @@ def test_schedule_errors_are_readable(tmp_path):
     assert "a schedule needs 'kind'" in error_for(write(tmp_path, "pressure: {level: 0.5}\n"))
     assert "nan is out of range" in error_for(write(tmp_path, "coordination: .nan\n"))
     assert "field 'shocks[0].direction'" in error_for(write(tmp_path, "shocks: [{year: 2025, direction: north, size: 0.2}]\n"))
+
+
+def test_trust_must_be_lost_faster_than_regained():
+    with pytest.raises(ScenarioError, match="trust_loss.*must be at least trust_gain"):
+        load_scenario("baseline", trust_gain=0.9, trust_loss=0.05)

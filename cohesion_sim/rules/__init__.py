@@ -22,7 +22,14 @@ from .spending import (
     security_demand,
 )
 from .status import ALIGNED, DISENGAGED, HEDGING, STATUS_NAMES, next_status
-from .summit import exemption_tension, summit_commitment, summit_decision, supports_item
+from .summit import (
+    exemption_tension,
+    summit_commitment,
+    summit_decision,
+    supports_item,
+    us_voting_commitment,
+    voting_weights,
+)
 from .tension import pair_coordination, symmetrize_tension, tension_rest_point, tension_row_update
 from .threat import abandonment_fear, east_exposure, perceived_threat, south_exposure
 from .us_policy import vacuum_deviation, vacuum_level

@@ -34,8 +34,9 @@ def commitment_target(
 ):  # fmt: skip
     """c* = logistic(trust, threat and reciprocity up; tension, entrapment and grievance down).
 
-    Reciprocity is the share of allies meeting the guideline (Olson-Zeckhauser's free-riding
-    resentment in reverse); entrapment is Snyder's (1984) fear of being dragged along.
+    Reciprocity is how far allies keep to their paths to the guideline (see
+    :func:`~cohesion_sim.rules.spending.on_track_share`; free-riding resentment in reverse);
+    entrapment is Snyder's (1984) fear of being dragged along.
     """
     drive = (
         bias
