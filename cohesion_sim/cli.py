@@ -39,9 +39,13 @@ def cmd_run(args) -> int:
 
         start = load_scenario(args.scenario, **overrides).start_year
         overrides["end_year"] = start + args.years
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out}: is a file, not a folder; give a folder for the results")
+    if (out / "manifest.json").exists():
+        raise CliError(f"--out {out}: holds a sweep (manifest.json); write this run to another folder")
     model = AllianceModel(args.scenario, rng=args.seed, **overrides)
     model.run()
-    out = Path(args.out)
     paths = write_results(model, out, args.format)
     paths.update(write_figures(model_table(model), agent_table(model), out))
     if not args.quiet:

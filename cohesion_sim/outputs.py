@@ -63,6 +63,8 @@ def write_results(model, out: Path, fmt: str = "csv") -> dict[str, Path]:
     paths: dict[str, Path] = {}
     tables = {"model": model_table(model), "agents": agent_table(model)}
     for name, table in tables.items():
+        for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
+            stale.unlink(missing_ok=True)  # a previous run's table in the other format would mislead
         if fmt == "parquet":
             try:
                 path = out / f"{name}.parquet"

@@ -20,8 +20,9 @@ from pydantic import BaseModel, ValidationError
 
 from .scenario import Scenario
 
-#: Built-in scenarios live in the repository's top-level ``scenarios/`` folder.
-SCENARIO_DIR = Path(os.environ.get("COHESION_SIM_SCENARIOS", Path(__file__).resolve().parent.parent / "scenarios"))
+#: Built-in scenarios: the repository's top-level ``scenarios/`` folder, reached through the package's
+#: ``scenarios`` link (a wheel carries the files themselves). ``COHESION_SIM_SCENARIOS`` overrides it.
+SCENARIO_DIR = Path(os.environ.get("COHESION_SIM_SCENARIOS", Path(__file__).resolve().parent / "scenarios"))
 DEFAULT_SCENARIO = "baseline"
 
 
@@ -61,6 +62,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 YAML") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -69,7 +72,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(f"{path}: YAML syntax error{where}: {problem}") from None
     if data is None:
-        data = {}
+        raise ScenarioError(f"{path}: the file is empty; a scenario needs at least a title and a description")
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: a scenario file must be a mapping of field: value, got {type(data).__name__}")
     return data
@@ -83,6 +86,14 @@ def read_scenario_dict(name_or_path: str | Path, _seen: tuple[Path, ...] = ()) -
         chain = " -> ".join(p.name for p in (*_seen, resolved))
         raise ScenarioError(f"{path}: field 'extends': circular extends ({chain})")
     data = _read_yaml(path)
+    missing = [key for key in ("title", "description") if not str(data.get(key) or "").strip()]
+    if missing and not _seen:
+        raise ScenarioError(
+            f"{path}: field '{missing[0]}': every scenario file needs its own title and description "
+            "(plain language for students), even when it extends another"
+        )
+    if isinstance(data.get("data_file"), str) and not Path(data["data_file"]).is_absolute():
+        data["data_file"] = str((path.parent / data["data_file"]).resolve())  # relative to the scenario file
     parent = data.pop("extends", None)
     if parent is None:
         return data, path
@@ -253,12 +264,34 @@ def _describe_kind(error: dict, loc: tuple, field: str) -> str:
 
 
 def validate_scenario(data: dict[str, Any], source: str | Path = "<scenario>") -> Scenario:
-    """Validate a raw mapping into a :class:`Scenario`, raising one :class:`ScenarioError` listing every problem."""
+    """Validate a raw mapping into a :class:`Scenario`, raising one :class:`ScenarioError` listing every problem.
+
+    Fields that refer to the data (``data_file``, the allies named in ``disputes``) are checked
+    against it here, so their errors name the scenario file too.
+    """
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems = [_describe(err) for err in exc.errors()]
         raise ScenarioError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
+    _check_against_data(scenario, source)
+    return scenario
+
+
+def _check_against_data(scenario: Scenario, source) -> None:
+    from .dataset import DataError, load_allies
+
+    try:
+        codes = {ally.iso3 for ally in load_allies(scenario.data_file)}
+    except DataError as exc:
+        raise ScenarioError(f"{source}: field 'data_file': {exc}") from None
+    for k, dispute in enumerate(scenario.disputes):
+        unknown = [code for code in dispute.pair if code.upper() not in codes]
+        if unknown:
+            raise ScenarioError(
+                f"{source}: field 'disputes[{k}].pair': {', '.join(unknown)} is not an ally in the data; "
+                f"use iso3 codes such as {', '.join(sorted(codes)[:5])}"
+            )
 
 
 def load_scenario(scenario: str | Path | Scenario | None = None, **overrides) -> Scenario:

@@ -23,3 +23,16 @@ def test_readme_quick_start_is_two_make_commands():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_package_carries_its_scenarios_and_app_styles():
+    """A wheel must work outside the repository: scenarios and app CSS are package data."""
+    import tomllib
+
+    package = ROOT / "cohesion_sim"
+    assert (package / "scenarios").resolve() == (ROOT / "scenarios").resolve()
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["cohesion_sim"]
+    for needed in ("scenarios/*.yaml", "scenarios/sweeps/*.yaml", "app/*.css", "data/*.csv"):
+        assert needed in globs
+    for path in (package / "app").glob("*.css"):
+        assert path.is_file()

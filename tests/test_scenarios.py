@@ -42,9 +42,11 @@ def test_show_round_trips(tmp_path):
     assert load_scenario(path) == load_scenario("fractured").model_copy(update={})
 
 
-def write(tmp_path, body, name="s.yaml"):
+def write(tmp_path, body, name="s.yaml", described=True):
+    """A scenario file; by default with its own title and description, so the error under test is the only one."""
     path = tmp_path / name
-    path.write_text(textwrap.dedent(body))
+    header = "title: Test\ndescription: A test scenario.\n" if described else ""
+    path.write_text(header + textwrap.dedent(body))
     return path
 
 
@@ -93,9 +95,9 @@ def test_impossible_schedules_and_years(tmp_path):
 
 
 def test_malformed_yaml_names_line_and_column(tmp_path):
-    message = error_for(write(tmp_path, "title: ok\ncoordination: [0.5\n"))
+    message = error_for(write(tmp_path, "coordination: [0.5\n"))
     assert "YAML syntax error at line" in message and "s.yaml" in message
-    assert "must be a mapping" in error_for(write(tmp_path, "- just\n- a list\n"))
+    assert "must be a mapping" in error_for(write(tmp_path, "- just\n- a list\n", described=False))
 
 
 def test_unknown_scenario_and_missing_file(tmp_path):
@@ -120,7 +122,7 @@ def test_overrides_are_validated_like_files():
 
 
 def test_safe_load_only(tmp_path):
-    message = error_for(write(tmp_path, "title: !!python/object/apply:os.system ['echo hacked']\n"))
+    message = error_for(write(tmp_path, "title: !!python/object/apply:os.system ['echo hacked']\n", described=False))
     assert "YAML syntax error" in message
 
 
@@ -140,3 +142,29 @@ def test_schedule_errors_are_readable(tmp_path):
 def test_trust_must_be_lost_faster_than_regained():
     with pytest.raises(ScenarioError, match="trust_loss.*must be at least trust_gain"):
         load_scenario("baseline", trust_gain=0.9, trust_loss=0.05)
+
+
+def test_every_file_needs_its_own_title_and_description(tmp_path):
+    assert "the file is empty" in error_for(write(tmp_path, "", described=False))
+    message = error_for(write(tmp_path, "extends: baseline\ncoordination: 0.5\n", described=False))
+    assert "field 'title'" in message and "own title and description" in message
+
+
+def test_non_utf8_files_are_one_line_errors(tmp_path):
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"title: \xff\xfe\n")
+    assert "not UTF-8 text" in error_for(path)
+
+
+def test_data_file_is_relative_to_the_scenario_and_errors_name_both(tmp_path):
+    from cohesion_sim.dataset import ALLIES_CSV
+
+    (tmp_path / "mine.csv").write_text(ALLIES_CSV.read_text())
+    ok = write(tmp_path, "extends: baseline\ndata_file: mine.csv\n", name="ok.yaml")
+    assert load_scenario(ok).data_file == str((tmp_path / "mine.csv").resolve())
+    bad = write(tmp_path, "extends: baseline\ndata_file: nowhere.csv\n", name="bad.yaml")
+    message = error_for(bad)
+    assert str(bad) in message and "field 'data_file'" in message and "not found" in message
+    disputes = write(tmp_path, "extends: baseline\ndisputes: [{year: 2025, pair: [USA, XYZ], size: 0.2}]\n", name="d.yaml")
+    message = error_for(disputes)
+    assert str(disputes) in message and "disputes[0].pair" in message and "XYZ" in message

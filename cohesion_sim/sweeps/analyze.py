@@ -73,6 +73,18 @@ def analyze(directory: str | Path, method: str | None = None, metrics=None, plot
         )
     names = manifest["parameters"]
     chosen = manifest["spec"]["outputs"].get("metrics")  # the spec's own list, if it gave one
+    if metrics:
+        unknown = [m for m in metrics if m not in results.columns or m == "summit"]
+        if unknown:
+            import difflib
+
+            available = [c for c in results.columns if c in DEFAULT_METRICS or c in (chosen or ())]
+            hint = difflib.get_close_matches(unknown[0], available, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise SweepDirectoryError(
+                f"{directory}: --metric '{unknown[0]}' is not among this sweep's outputs{suggestion} "
+                f"Available: {', '.join(available)}"
+            )
     metrics = [m for m in (metrics or chosen or DEFAULT_METRICS) if m in results.columns and m != "summit"]
     varying = [m for m in metrics if results[m].nunique() > 1]
     out = Path(directory) / "analysis"

@@ -133,6 +133,8 @@ class Design(_Strict):
             raise ValueError(f"sobol needs 'samples' to be a power of 2 (e.g. 256, 512, 1024), got {self.samples}")
         if self.method == "grid" and self.samples is not None:
             raise ValueError("a grid has no 'samples'; set 'levels' (values per range) instead")
+        if self.method == "morris" and self.levels is not None and self.levels % 2:
+            raise ValueError(f"morris needs an even number of 'levels' (e.g. 4 or 6), got {self.levels}")
         return self
 
 
