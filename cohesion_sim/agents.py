@@ -12,11 +12,8 @@ import numpy as np
 
 from .rules import (
     ALIGNED,
-    HEDGING,
     STATUS_NAMES,
-    AllianceView,
     AllyState,
-    YearContext,
     decide_member,
     tension_row_update,
     vacuum_deviation,
@@ -234,4 +231,4 @@ class Partner(mesa.Agent):
         self.gdp *= 1.0 + self.model.params.gdp_growth
 
 
-__all__ = ["HEDGING", "MemberState", "Partner", "UnitedStates", "AllianceView", "YearContext"]
+__all__ = ["MemberState", "Partner", "UnitedStates"]

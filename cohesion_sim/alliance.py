@@ -15,6 +15,7 @@ import numpy as np
 from .dataset import Ally, load_allies
 from .rules import (
     ALIGNED,
+    YearContext,
     abandonment_fear,
     allied_provision,
     alliance_agenda,
@@ -220,3 +221,41 @@ def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
         spending=spending.copy(), commitment=commitment, reliability=reliability, threat=threat, tension=tension,
         status=status, private_demand=private, vacuum=vacuum, pressure=pressure,
     )  # fmt: skip
+
+
+def year_context(
+    year, vacuum, previous_vacuum, pressure, tau, level, adopted, deadline, spending, path_start, exempt, us_budget,
+    partner_budget, armed, us_mask, us_focus, european_priorities, reciprocity_tolerance,
+):  # fmt: skip
+    """This year's world as the allies see it (:class:`YearContext`), and each ally's shortfall against its path.
+
+    Shared by the Mesa model and the batch engine. Year-wide inputs are floats (one run) or
+    arrays of shape R (the engine); per-ally inputs then have shape R + (N,), ``us_focus`` and
+    ``european_priorities`` (4,) or R + (4,); year-wide outputs get a trailing axis so they
+    broadcast against the allies. The US's shortfall is 0.
+    """
+    per_run = np.ndim(vacuum) > 0
+
+    def year_wide(value):
+        return np.asarray(value, dtype=float)[..., None] if per_run else value
+
+    g, a, d = year_wide(level), year_wide(adopted), year_wide(deadline)
+    shortfalls = guideline_shortfall(spending, path_start, armed, exempt, year, g, a, d) * (1.0 - us_mask)
+    unexempted = guideline_shortfall(spending, path_start, armed, 0.0, year, g, a, d)
+    agenda = alliance_agenda(us_focus, european_priorities, vacuum)
+    context = YearContext(
+        year=year,
+        vacuum=year_wide(vacuum),
+        previous_vacuum=year_wide(previous_vacuum),
+        pressure=year_wide(pressure),
+        threat_levels=np.asarray(tau)[..., None, :] if per_run else tau,
+        guideline=g,
+        adopted=a,
+        deadline=d,
+        conformity=year_wide(conformity(spending, armed, level)),
+        reciprocity=year_wide(on_track_share(unexempted, armed, reciprocity_tolerance)),
+        agenda=agenda[..., None, :] if per_run else agenda,
+        us_budget=year_wide(us_budget),
+        partner_budget=year_wide(partner_budget),
+    )
+    return context, shortfalls

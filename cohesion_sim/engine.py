@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .alliance import build_alliance, conformity, dispute_matrices, starting_guideline, starting_state
+from .alliance import build_alliance, dispute_matrices, starting_guideline, starting_state, year_context
 from .dataset import DataError, load_allies, load_partners
 from .metrics import alliance_weights, blocs, cohesion, state_metrics
 from .rules import (
@@ -35,11 +35,7 @@ from .rules import (
     HEDGING,
     AllianceView,
     AllyState,
-    YearContext,
-    alliance_agenda,
     decide_member,
-    guideline_shortfall,
-    on_track_share,
     perceived_threat,
     exemption_tension,
     summit_commitment,
@@ -313,31 +309,13 @@ class BatchEngine:
         tau = self.tau_path[:, t]
         us_threat = perceived_threat(self.exposure[:, us], tau)
         disputes = self._disputes(year)
-        level, adopted, deadline = self.level, self.adopted, self.deadline
         path_start = self.path_start
         exempt = self._exempt_with_us()
-        shortfalls = guideline_shortfall(
-            view_spending, path_start, self.armed, exempt, year, level[:, None], adopted[:, None], deadline[:, None]
-        ) * (1.0 - self.us_mask)
-        unexempted = guideline_shortfall(
-            view_spending, path_start, self.armed, 0.0, year, level[:, None], adopted[:, None], deadline[:, None]
-        )
-        column = lambda x: np.asarray(x, dtype=float)[:, None]  # noqa: E731  year-wide values, per run
-        context = YearContext(
-            year=year,
-            vacuum=column(self.vacuum),
-            previous_vacuum=column(self.previous_vacuum),
-            pressure=column(self.pressure),
-            threat_levels=tau[:, None, :],
-            guideline=column(level),
-            adopted=column(adopted),
-            deadline=column(deadline),
-            conformity=column(conformity(view_spending, self.armed, level)),
-            reciprocity=column(on_track_share(unexempted, self.armed, p.reciprocity_tolerance)),
-            agenda=alliance_agenda(self.us_focus, self.european_priorities, self.vacuum)[:, None, :],
-            us_budget=column(budgets[:, us]),
-            partner_budget=column(self._partner_budget()),
-        )
+        context, shortfalls = year_context(
+            year, self.vacuum, self.previous_vacuum, self.pressure, tau, self.level, self.adopted, self.deadline,
+            view_spending, path_start, exempt, budgets[:, us], self._partner_budget(), self.armed, self.us_mask,
+            self.us_focus, self.european_priorities, p.reciprocity_tolerance,
+        )  # fmt: skip
         view = AllianceView(
             spending=view_spending[:, None, :],
             commitment=commitment[:, None, :],

@@ -17,17 +17,13 @@ import mesa
 import numpy as np
 
 from .agents import MemberState, Partner, UnitedStates
-from .alliance import build_alliance, conformity, dispute_matrices, starting_guideline, starting_state
+from .alliance import build_alliance, dispute_matrices, starting_guideline, starting_state, year_context
 from .dataset import DataError, load_allies, load_partners
 from .metrics import blocs, state_metrics
 from .rules import (
     DISENGAGED,
     HEDGING,
     AllianceView,
-    YearContext,
-    alliance_agenda,
-    guideline_shortfall,
-    on_track_share,
     perceived_threat,
     exemption_tension,
     summit_commitment,
@@ -164,26 +160,12 @@ class AllianceModel(mesa.Model):
         self.us.threat = float(perceived_threat(self.us.exposure, tau))
         self.disputes_this_year = self.disputes_by_year.get(year, np.zeros((self.n_allies, self.n_allies)))
         level, adopted, deadline = self._guideline_arrays()
-        path_starts = self._path_starts()
-        self.shortfalls = guideline_shortfall(
-            self.view.spending, path_starts, self.view.armed, self._exempt(), year, level, adopted, deadline
-        ) * (1.0 - self.alliance.us_mask)
-        unexempted = guideline_shortfall(self.view.spending, path_starts, self.view.armed, 0.0, year, level, adopted, deadline)
-        self.context = YearContext(
-            year=year,
-            vacuum=self.us.vacuum,
-            previous_vacuum=self.us.previous_vacuum,
-            pressure=self.us.pressure,
-            threat_levels=tau,
-            guideline=level,
-            adopted=adopted,
-            deadline=deadline,
-            conformity=conformity(self.view.spending, self.view.armed, level),
-            reciprocity=on_track_share(unexempted, self.view.armed, p.reciprocity_tolerance),
-            agenda=alliance_agenda(self.alliance.us_focus, self.alliance.european_priorities, self.us.vacuum),
-            us_budget=self.us.budget,
-            partner_budget=sum(partner.budget for partner in self.partners),
-        )
+        self.context, self.shortfalls = year_context(
+            year, self.us.vacuum, self.us.previous_vacuum, self.us.pressure, tau, level, adopted, deadline,
+            self.view.spending, self._path_starts(), self._exempt(), self.us.budget,
+            sum(partner.budget for partner in self.partners), self.view.armed, self.alliance.us_mask,
+            self.alliance.us_focus, self.alliance.european_priorities, p.reciprocity_tolerance,
+        )  # fmt: skip
 
         # 2-3. decide from the snapshot, then act all at once
         deciders = [*self.members, self.us, *self.partners]
