@@ -50,12 +50,15 @@ def cmd_sweep(args) -> int:
         if type(exc) is ValueError:  # backend misuse; ScenarioError subclasses pass through
             raise CliError(str(exc)) from None
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from .runner import SweepTerminated
+
         store = SweepStore(args.out)
         done = len(store.finished_chunks())
-        print(f"\ncohesion-sim: interrupted; {args.out} holds {done} finished chunks and is clean. "
+        how = "terminated (SIGTERM)" if isinstance(exc, SweepTerminated) else "interrupted"
+        print(f"\ncohesion-sim: {how}; {args.out} holds {done} finished chunks and is clean. "
               f"Continue with: cohesion-sim sweep {args.spec} --out {args.out} --resume", file=sys.stderr)  # fmt: skip
-        return 130
+        return 143 if isinstance(exc, SweepTerminated) else 130
     if not args.quiet:
         print(f"{summary.runs_done} runs in {summary.seconds:.1f} s ({summary.runs_per_second:.0f} runs/s); "
               f"{summary.chunks_skipped} chunks were already done. Results: {summary.out}/  "
@@ -64,7 +67,10 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_analyze(args) -> int:
+    from ..extras import require
     from .analyze import analyze
+
+    require("pyarrow", "SALib", "scipy", purpose="cohesion-sim analyze")  # before DIR/analysis/ is written
 
     report = analyze(args.directory, method=args.method, metrics=args.metric, plots=not args.no_plots)
     print(report.text)
