@@ -121,9 +121,9 @@ def result_inputs(spec: SweepSpec, base) -> dict[str, dict]:
     from .. import __version__
     from ..dataset import DATA_DIR
 
-    files = {f"cohesion_sim/data/{path.name}": path for path in sorted(DATA_DIR.glob("*.csv"))}
-    if base.data_file:
-        files[f"data_file {base.data_file}"] = Path(base.data_file).resolve()
+    files = {f"data cohesion_sim/data/{path.name}": path for path in sorted(DATA_DIR.glob("*.csv"))}
+    if base.data_file:  # the scenario's own allies table
+        files["data_file"] = Path(base.data_file).resolve()
     return describe_inputs(spec.to_json(), base.model_dump(mode="json"), files, __version__)
 
 

@@ -91,14 +91,17 @@ def sha256_json(value: Any) -> str:
 
 
 def describe_inputs(spec: dict, base: dict, data_files: dict[str, Path], version: str) -> dict[str, dict]:
-    """The manifest's ``inputs``: name -> {sha256 (or value), path}; every input that shapes the results."""
+    """The manifest's ``inputs``: name -> {sha256 (or value), path}; every input that shapes the results.
+
+    ``data_files`` maps a name (``data cohesion_sim/data/nato_allies.csv``, ``data_file``) to a path.
+    """
     inputs: dict[str, dict] = {
         "spec": {"sha256": sha256_json(spec)},
         "base scenario": {"sha256": sha256_json(base)},
         "cohesion-sim version": {"value": version},
     }
     for name, path in sorted(data_files.items()):
-        inputs[f"data file {name}"] = {"path": str(path), "sha256": sha256_file(path) or "unreadable"}
+        inputs[name] = {"path": str(path), "sha256": sha256_file(path) or "unreadable"}
     return inputs
 
 
@@ -107,7 +110,9 @@ def changed_inputs(recorded: dict[str, dict], current: dict[str, dict]) -> list[
     changes = []
     for name in sorted(set(recorded) | set(current)):
         old, new = recorded.get(name), current.get(name)
-        if old == new:
+        if old is not None and new is not None and (old.get("sha256"), old.get("value")) == (
+            new.get("sha256"), new.get("value")
+        ):  # the same content, wherever the file now lies (a moved venv)
             continue
         if old is None or new is None:
             changes.append(f"input '{name}' {'is new' if old is None else 'is no longer used'}")
