@@ -44,3 +44,20 @@ def test_a_killed_sweep_leaves_no_worker_and_resumes_exactly(tmp_path, how, unin
     resumed = load_results(out)
     assert not resumed.duplicated(["point", "replicate"]).any() and resumed.attrs["complete"]
     assert resumed.equals(uninterrupted)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_alone_ends_the_sweep_in_one_line_and_resume_is_exact(tmp_path, uninterrupted):
+    spec = write_spec(tmp_path, **SIZE)
+    out = tmp_path / "out"
+    process = start_sweep(spec, out, "--backend", "processes", "--workers", "2")
+    wait_for_parts(out, 2, process)
+    workers = psutil.Process(process.pid).children(recursive=True)
+    workers[0].kill()  # what the out-of-memory killer does
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and "a worker process died" in stderr and "--resume" in stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive
+    run_sweep(spec, out, resume=True, progress=False)
+    assert load_results(out).equals(uninterrupted)

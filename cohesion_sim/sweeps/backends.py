@@ -43,6 +43,8 @@ def _init_worker(parent_pid: int) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):  # a forked worker inherits the sweep's SIGTERM handler: terminate() must kill it
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), name="parent-watchdog",
                      daemon=True).start()  # fmt: skip
 

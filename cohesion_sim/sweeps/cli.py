@@ -37,6 +37,8 @@ def register(subparsers) -> None:
 
 
 def cmd_sweep(args) -> int:
+    from concurrent.futures import BrokenExecutor
+
     from ..cli import CliError
     from .runner import run_sweep
     from .storage import SweepStore
@@ -50,6 +52,12 @@ def cmd_sweep(args) -> int:
         if type(exc) is ValueError:  # backend misuse; ScenarioError subclasses pass through
             raise CliError(str(exc)) from None
         raise
+    except BrokenExecutor:  # a worker was killed (the OOM killer, a stray kill): one line, not a traceback
+        done = len(SweepStore(args.out).finished_chunks())
+        print(f"cohesion-sim: error: a worker process died (killed, or out of memory?); {args.out} holds {done} "
+              f"finished chunks and is clean. Continue with: cohesion-sim sweep {args.spec} --out {args.out} "
+              "--resume", file=sys.stderr)  # fmt: skip
+        return 1
     except KeyboardInterrupt as exc:
         from .runner import SweepTerminated
 
