@@ -21,12 +21,7 @@ from typing import Any
 import pandas as pd
 
 from .agents import MemberState
-
-HEADLINE = (
-    "cohesion", "connectivity", "blocs", "allies_at_2pct", "allies_at_guideline", "guideline", "mean_spending",
-    "gdp_weighted_spending", "european_share", "declaration_gap", "hedging", "disengaged", "us_tension",
-    "european_tension", "vacuum",
-)  # fmt: skip
+from .reporters import HEADLINE
 
 
 #: Every file a run may write into its folder (tables in either format, logs, figures of plots.write_figures).

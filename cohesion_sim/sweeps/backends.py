@@ -155,6 +155,11 @@ def make_executor(backend: str = "serial", workers: int | None = None, scheduler
         client = Client(cluster)
     try:
         yield client.get_executor()
+    except BaseException:  # Ctrl+C, SIGTERM: close quietly (no "worker still alive, killing" log lines)
+        import logging
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        raise
     finally:
         client.close()
         if cluster is not None:
