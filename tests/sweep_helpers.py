@@ -44,10 +44,11 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(["cohesion-sim", *args], code, out.getvalue(), err.getvalue())
 
 
-def start_sweep(spec: Path, out: Path, *extra: str) -> subprocess.Popen:
+def start_sweep(spec: Path, out: Path, *extra: str, new_session: bool = False) -> subprocess.Popen:
+    """``cohesion-sim sweep`` in a subprocess (``new_session``: its own process group, as under Slurm)."""
     return subprocess.Popen(
         [sys.executable, "-m", "cohesion_sim", "sweep", str(spec), "--out", str(out), "--quiet", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=new_session,
     )  # fmt: skip
 
 

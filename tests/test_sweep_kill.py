@@ -1,5 +1,6 @@
 """Killing a sweep (SIGTERM, Ctrl+C, SIGKILL of the parent) leaves no process running, and resume stays exact."""
 
+import os
 import signal
 
 import psutil
@@ -19,15 +20,19 @@ def uninterrupted(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGTERM to the group", "SIGINT", "SIGKILL"])
 def test_a_killed_sweep_leaves_no_worker_and_resumes_exactly(tmp_path, how, uninterrupted):
     spec = write_spec(tmp_path, **SIZE)
     out = tmp_path / "out"
-    process = start_sweep(spec, out, "--backend", "processes", "--workers", "2")
+    process = start_sweep(spec, out, "--backend", "processes", "--workers", "2", new_session=True)
     wait_for_parts(out, 2, process)
     workers = psutil.Process(process.pid).children(recursive=True)
     assert workers, "the pool's workers should be running"
-    process.send_signal(getattr(signal, how))
+    if how == "SIGTERM to the group":  # what Slurm and `kill -- -PGID` do: the workers get it too
+        os.killpg(process.pid, signal.SIGTERM)
+        how = "SIGTERM"
+    else:
+        process.send_signal(getattr(signal, how))
     _, stderr = process.communicate(timeout=60)
     if how == "SIGKILL":
         assert process.returncode == -signal.SIGKILL
