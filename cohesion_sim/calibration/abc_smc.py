@@ -157,8 +157,8 @@ def run_calibration(spec=None, out: str | Path = "results/calibration", *, quick
             stats = simulate_many(pool, base, names, thetas, seeds, spec.chunk_size)
             return {name: stats[name] for name in weights}
 
-        sampler = BatchSampler(simulate, model, seed=spec.seed, min_batch=spec.chunk_size * max(1, n_workers),
-                               progress=progress)  # fmt: skip
+        sampler = BatchSampler(simulate, model, bounds=np.array([bounds[n] for n in names]), seed=spec.seed,
+                               min_batch=spec.chunk_size * max(1, n_workers), progress=progress)  # fmt: skip
         abc = pyabc.ABCSMC(model, prior, abc_distance, population_size=budget.population, sampler=sampler,
                            eps=pyabc.MedianEpsilon())  # fmt: skip
         url = f"sqlite:///{db.resolve()}"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyabc
-from pyabc.inference_util import evaluate_proposal, generate_valid_proposal
+from pyabc.inference_util import evaluate_proposal
 from pyabc.inference_util.inference_util import _simulate_one_from_prior
 from pyabc.population import Particle
 from pyabc.sampler import Sampler
@@ -59,14 +59,16 @@ class BatchSampler(Sampler):
     Args:
         simulate: ``simulate(thetas (B, d), seeds) -> statistics name -> (B, k)``.
         model: the :class:`EngineModel` registered with pyabc.
+        bounds: (d, 2) array, each constant's uniform prior (low, high) in ``model.names`` order.
         seed: the calibration seed.
         min_batch: smallest batch (a multiple of the chunk size keeps every worker busy).
         progress: show a tqdm bar per generation.
     """
 
-    def __init__(self, simulate: Callable, model: EngineModel, *, seed: int, min_batch: int = 250,
+    def __init__(self, simulate: Callable, model: EngineModel, *, bounds: np.ndarray, seed: int, min_batch: int = 250,
                  progress: bool = True):  # fmt: skip
         super().__init__()
+        self.bounds = np.asarray(bounds, dtype=float)  # (d, 2): each constant's uniform prior
         self.simulate, self.model, self.seed = simulate, model, seed
         self.min_batch, self.progress = min_batch, progress
         self.acceptance_rate = 0.5  # a first guess; then each generation's observed rate
@@ -93,8 +95,8 @@ class BatchSampler(Sampler):
         try:
             while sample.n_accepted < n and evaluations < max_eval:
                 size = n - sample.n_accepted if (from_prior or all_accepted) else self._batch_size(n - sample.n_accepted)
-                proposals = [self._propose(keywords, t, from_prior) for _ in range(size)]
-                thetas = np.array([self.model.key(theta) for _, theta in proposals])
+                thetas = self._propose(keywords, size, from_prior or t == 0)
+                proposals = [(0, pyabc.Parameter(dict(zip(self.model.names, map(float, row))))) for row in thetas]
                 stats = self.simulate(thetas, run_seeds(self.seed, t, batch, size))
                 self.simulations += size
                 evaluations += size
@@ -120,14 +122,29 @@ class BatchSampler(Sampler):
             sample.ok = False
         return sample
 
-    def _propose(self, keywords: dict, t: int, from_prior: bool):
+    def _propose(self, keywords: dict, size: int, from_prior: bool) -> np.ndarray:
+        """``size`` proposals (size, d): from the prior (pyabc's generation 0 and calibration sample), or from
+        pyabc's fitted transition kernel kept inside
+        the prior's support (what pyabc's ``generate_valid_proposal`` does one at a time, vectorised; the
+        priors are uniform boxes, so positive prior density means inside the box)."""
+        names = self.model.names
         if from_prior:
-            return 0, keywords["parameter_priors"][0].rvs()
-        return generate_valid_proposal(
-            t=t, m=keywords["m"], p=keywords["p"], model_prior=keywords["model_prior"],
-            parameter_priors=keywords["parameter_priors"], model_perturbation_kernel=keywords["model_perturbation_kernel"],
-            transitions=keywords["transitions"],
-        )  # fmt: skip
+            prior = keywords["parameter_priors"][0]
+            return np.array([[prior.rvs()[name] for name in names] for _ in range(size)])
+        transition = keywords["transitions"][0]
+        low, high = self.bounds[:, 0], self.bounds[:, 1]
+        accepted: list[np.ndarray] = []
+        count = 0
+        for _ in range(1000):
+            candidates = transition.rvs(size=max(2 * (size - count), 16))[list(names)].to_numpy(dtype=float)
+            inside = candidates[((candidates >= low) & (candidates <= high)).all(axis=1)]
+            accepted.append(inside)
+            count += len(inside)
+            if count >= size:
+                break
+        else:
+            raise RuntimeError("the transition kernel proposes almost nothing inside the prior; check the priors")
+        return np.concatenate(accepted)[:size]
 
     def _evaluate(self, keywords: dict, t: int, m: int, theta, from_prior: bool) -> Particle:
         if from_prior:  # as pyabc's _simulate_one_from_prior: everything accepted, distance set later

@@ -39,7 +39,8 @@ STATISTICS: dict[str, Statistic] = {
         "spending of each ally in each year 2015-2019 (% of GDP; 31 allies x 5 years)", 0.25, PANEL_YEARS
     ),
     "panel_steps": Statistic(
-        "standard deviation of the year-on-year changes 2014-2019, pooled over allies (points of GDP)", 0.05,
+        "robust spread (1.4826 x median absolute deviation) of the year-on-year changes 2014-2019, pooled over "
+        "allies (points of GDP); robust so one-off procurement spikes (Bulgaria 2019) do not set the noise", 0.05,
         PANEL_YEARS,
     ),
     "panel_counts": Statistic("allies at or above 2% in each year 2015-2019 (members with armed forces)", 2.0, PANEL_YEARS),
@@ -107,7 +108,8 @@ def summarize(spending: np.ndarray, years, obs: Observed) -> dict[str, np.ndarra
         observed_cells = np.isfinite(obs.panel[1:])
         out["panel_levels"] = panel[:, 1:, :][:, observed_cells]
         steps = np.diff(panel, axis=1)[:, np.isfinite(np.diff(obs.panel, axis=0))]
-        out["panel_steps"] = steps.std(axis=1, keepdims=True)
+        centre = np.median(steps, axis=1, keepdims=True)
+        out["panel_steps"] = 1.4826 * np.median(np.abs(steps - centre), axis=1, keepdims=True)
         out["panel_counts"] = _counts(panel[:, 1:, :], PANEL_YEARS, obs)
     if 2024 in years:
         final = spending[:, years.index(2024), :]
