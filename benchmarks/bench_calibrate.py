@@ -61,7 +61,8 @@ def main() -> None:
     if args.scaled:
         from cohesion_sim.calibration.abc_smc import run_calibration
 
-        scaled = spec.model_copy(update={"budget": spec.budget.model_copy(update={"population": spec.budget.population // 4})})
+        smaller = spec.budget.model_copy(update={"population": spec.budget.population // 4})
+        scaled = spec.model_copy(update={"budget": smaller})
         out = tempfile.mkdtemp(prefix="bench_calibrate_")
         try:
             cpu0, wall0 = time.process_time(), time.perf_counter()

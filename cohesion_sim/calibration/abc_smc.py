@@ -60,8 +60,8 @@ def library_versions() -> dict[str, str]:
 
 
 def _quiet_pyabc() -> None:
-    for name in ("ABC", "pyabc", "History", "Epsilon", "Distance", "Acceptor", "Sampler", "Transition", "Population",
-                 "ABC.History", "ABC.Distance", "ABC.Epsilon", "ABC.Transition", "ABC.Sampler", "ABC.Adaptation"):  # fmt: skip
+    names = ("ABC", "pyabc", "History", "Epsilon", "Distance", "Acceptor", "Sampler", "Transition", "Population")
+    for name in names + tuple(f"ABC.{part}" for part in names[2:]):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -103,7 +103,8 @@ def run_calibration(spec=None, out: str | Path = "results/calibration", *, quick
     fingerprint = spec_hash(spec)
     if db.exists() and not resume:
         raise CalibrationDirectoryError(
-            f"--out {out}: already holds a calibration ({DB_NAME}); add --resume to continue it or choose another folder"
+            f"--out {out}: already holds a calibration ({DB_NAME}); add --resume to continue it "
+            "or choose another folder"
         )
     if resume and db.exists():
         old = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -196,7 +197,8 @@ def run_calibration(spec=None, out: str | Path = "results/calibration", *, quick
     new_sims = int(history.total_nr_simulations - previous_sims)
     manifest["history"].append(
         {"generations_before": int(done), "generations_after": int(history.max_t + 1), "simulations": new_sims,
-         "seconds": round(seconds, 2), "workers": int(n_workers), "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+         "seconds": round(seconds, 2), "workers": int(n_workers),
+         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     )  # fmt: skip
     manifest.update(
         status="done",

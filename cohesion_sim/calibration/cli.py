@@ -16,7 +16,7 @@ def register(subparsers) -> None:
         "Needs the [calibrate] extra.",
     )  # fmt: skip
     calibrate.add_argument("spec", metavar="SPEC", nargs="?", default="default",
-                           help="calibration spec: built-in name (default, panel_2014_2019) or a .yaml path")  # fmt: skip
+                           help="built-in spec name (default, panel_2014_2019) or a .yaml path")  # fmt: skip
     calibrate.add_argument("--out", required=True, metavar="DIR", help="results folder")
     calibrate.add_argument("--quick", action="store_true", help="the spec's small budget (under a minute)")
     calibrate.add_argument("--backend", choices=("serial", "processes", "dask"), default="serial",
@@ -117,7 +117,8 @@ def cmd_ensemble(args) -> int:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise CliError("--format parquet needs pyarrow: pip install 'cohesion-sim[sweep]', or use --format csv") from None
+            raise CliError("--format parquet needs pyarrow: pip install 'cohesion-sim[sweep]', or use --format csv") \
+                from None
     with make_executor(args.backend, args.workers) as executor:
         result = run_ensemble(args.scenario, args.runs, posterior=args.posterior, seed=args.seed, executor=executor,
                               progress=not args.quiet, **_overrides(args.set))  # fmt: skip

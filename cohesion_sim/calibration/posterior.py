@@ -83,7 +83,8 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 
 def load_posterior(source: str | Path | Posterior | None = "default") -> Posterior | None:
-    """The posterior to use: ``"default"`` (shipped), ``"none"``/None (the scenario's own constants), a folder or a file."""
+    """The posterior to use: ``"default"`` (shipped), ``"panel_only"`` (shipped, fitted on 2014-2019),
+    ``"none"``/None (the scenario's own constants), a calibration folder or a file."""
     if isinstance(source, Posterior):
         return source
     if source is None or str(source).lower() == "none":

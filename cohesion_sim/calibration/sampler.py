@@ -94,7 +94,8 @@ class BatchSampler(Sampler):
             bar = tqdm(total=n, desc=label, unit="particle", leave=False)
         try:
             while sample.n_accepted < n and evaluations < max_eval:
-                size = n - sample.n_accepted if (from_prior or all_accepted) else self._batch_size(n - sample.n_accepted)
+                missing = n - sample.n_accepted
+                size = missing if (from_prior or all_accepted) else self._batch_size(missing)
                 thetas = self._propose(keywords, size, from_prior or t == 0)
                 proposals = [(0, pyabc.Parameter(dict(zip(self.model.names, map(float, row))))) for row in thetas]
                 stats = self.simulate(thetas, run_seeds(self.seed, t, batch, size))

@@ -19,7 +19,7 @@ from .statistics import observed, summarize
 
 
 def scenarios_for(base: Scenario, names: Sequence[str], thetas: np.ndarray) -> list[Scenario | None]:
-    """One validated scenario per parameter row; None where the row breaks a scenario rule (e.g. trust_loss < trust_gain)."""
+    """One validated scenario per parameter row; None where a row breaks a scenario rule (trust_loss < trust_gain)."""
     data = base.model_dump()
     out: list[Scenario | None] = []
     for row in np.atleast_2d(thetas):
@@ -34,7 +34,8 @@ def scenarios_for(base: Scenario, names: Sequence[str], thetas: np.ndarray) -> l
     return out
 
 
-def simulate_chunk(base: Scenario, names: Sequence[str], thetas: np.ndarray, seeds: Sequence[int]) -> dict[str, np.ndarray]:
+def simulate_chunk(base: Scenario, names: Sequence[str], thetas: np.ndarray,
+                   seeds: Sequence[int]) -> dict[str, np.ndarray]:  # fmt: skip
     """Summary statistics of one run per parameter row (name -> (k, width)); NaN rows for invalid parameter sets."""
     scenarios = scenarios_for(base, names, thetas)
     valid = [k for k, s in enumerate(scenarios) if s is not None]

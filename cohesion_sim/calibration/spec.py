@@ -151,7 +151,8 @@ def _describe(error: dict) -> str:
 
 
 def check_against_base(spec: CalibrationSpec, source: str) -> None:
-    """Every parameter is a numeric scenario field with a prior inside its documented range; data cover the statistics."""
+    """Each parameter is a numeric scenario field with a prior inside its documented range; the years cover the
+    statistics."""
     try:
         base = base_scenario(spec)
     except ScenarioError as exc:
@@ -217,7 +218,9 @@ def spec_path(name_or_path: str | Path) -> Path:
     if builtin.is_file():
         return builtin
     known = ", ".join(sorted(p.stem for p in SPEC_DIR.glob("*.yaml")))
-    raise CalibrationSpecError(f"{name_or_path}: no such calibration spec; built-in specs: {known}, or give a .yaml path")
+    raise CalibrationSpecError(
+        f"{name_or_path}: no such calibration spec; built-in specs: {known}, or give a .yaml path"
+    )
 
 
 def load_calibration_spec(spec: str | Path | dict | CalibrationSpec | None = None) -> CalibrationSpec:

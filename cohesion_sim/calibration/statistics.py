@@ -43,7 +43,9 @@ STATISTICS: dict[str, Statistic] = {
         "allies (points of GDP); robust so one-off procurement spikes (Bulgaria 2019) do not set the noise", 0.05,
         PANEL_YEARS,
     ),
-    "panel_counts": Statistic("allies at or above 2% in each year 2015-2019 (members with armed forces)", 2.0, PANEL_YEARS),
+    "panel_counts": Statistic(
+        "allies at or above 2% in each year 2015-2019 (members with armed forces)", 2.0, PANEL_YEARS
+    ),
     "levels_2024": Statistic("spending of each ally in 2024 (% of GDP; 31 allies)", 0.4, (2024,)),
     "count_2024": Statistic("allies at or above 2% in 2024", 2.0, (2024,)),
 }
@@ -144,7 +146,9 @@ def distance(simulated: dict[str, np.ndarray], observed_stats: dict[str, np.ndar
     terms = distance_terms(simulated, observed_stats, weights)
     total = sum(weights[name] * term for name, term in terms.items()) / sum(weights[name] for name in terms)
     value = np.sqrt(total)
-    return np.where(np.isfinite(value), value, np.inf) if np.ndim(value) else (float(value) if np.isfinite(value) else np.inf)
+    if np.ndim(value):
+        return np.where(np.isfinite(value), value, np.inf)
+    return float(value) if np.isfinite(value) else np.inf
 
 
 __all__ = ["STATISTICS", "Observed", "Statistic", "data_checksums", "distance", "distance_terms", "observed",

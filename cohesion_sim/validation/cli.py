@@ -11,7 +11,7 @@ def register(subparsers) -> None:
     parser.add_argument("--theory-seeds", type=int, default=5, help="seeds per theory check (default 5)")
     parser.add_argument("--out", default="results/validation", help="folder for the figure and CSV")
     parser.add_argument("--uncertainty", action="store_true",
-                        help="also: 2024 intervals from posterior ensembles, their coverage, and the out-of-sample forecast")
+                        help="also: posterior 2024 intervals, their coverage, the out-of-sample forecast")
     parser.add_argument("--runs", type=int, default=200, help="runs per ensemble with --uncertainty (default 200)")
     parser.set_defaults(func=run)
 

@@ -55,7 +55,8 @@ def format_uncertainty(report: UncertaintyReport) -> str:
         counts = pred.counts[2024]
         band = f"{counts.median():.0f} [{counts.quantile(0.05):.0f}-{counts.quantile(0.95):.0f}]"
         lines.append(f"{label:44s}{cov['inside_90']:>5d}/{cov['allies']:<3d}{cov['coverage_90']:>9.0%}"
-                     f"{cov['coverage_50']:>9.0%}{cov['mean_width_90']:>9.2f}{cov['mean_abs_error']:>7.2f}{band:>20s}")  # fmt: skip
+                     f"{cov['coverage_50']:>9.0%}{cov['mean_width_90']:>9.2f}{cov['mean_abs_error']:>7.2f}"
+                     f"{band:>20s}")  # fmt: skip
     cov = report.in_sample.coverage()
     met = "met" if cov["coverage_90"] >= COVERAGE_GOAL else "NOT met"
     lines.append(f"goal: >= {COVERAGE_GOAL:.0%} of observed 2024 levels inside the in-sample 90% interval: {met}; "
@@ -64,8 +65,8 @@ def format_uncertainty(report: UncertaintyReport) -> str:
     missed = out[~out.inside_90]
     if len(missed):
         worst = (missed["median"] - missed.observed).abs().sort_values(ascending=False).index[:5]
-        lines.append("out of sample, observed outside the 90% forecast: "
-                     + ", ".join(f"{c} ({missed.observed[c]:.2f} vs {missed['median'][c]:.2f})" for c in worst))  # fmt: skip
+        misses = ", ".join(f"{c} ({missed.observed[c]:.2f} vs {missed['median'][c]:.2f})" for c in worst)
+        lines.append(f"out of sample, largest misses outside the 90% forecast (observed vs median): {misses}")
     return "\n".join(lines)
 
 
@@ -78,13 +79,14 @@ def write_uncertainty(report: UncertaintyReport, out: str | Path) -> dict[str, P
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tables = {key: pred.intervals() for key, pred in
-              (("in_sample", report.in_sample), ("out_of_sample", report.out_of_sample), ("noise_only", report.noise_only))}  # fmt: skip
+    ensembles = {"in_sample": report.in_sample, "out_of_sample": report.out_of_sample, "noise_only": report.noise_only}
+    tables = {key: pred.intervals() for key, pred in ensembles.items()}
     table = pd.concat(tables, names=["ensemble", "iso3"])
     paths = {"table": out / "uncertainty_2024.csv"}
     table.to_csv(paths["table"], float_format="%.4f")
-    for key, pred, title in (("in_sample", report.in_sample, "In sample: default posterior"),
-                             ("out_of_sample", report.out_of_sample, "Out of sample: fitted on 2014-2019 only")):  # fmt: skip
+    titles = {"in_sample": "In sample: default posterior", "out_of_sample": "Out of sample: fitted on 2014-2019 only"}
+    for key, title in titles.items():
+        pred = ensembles[key]
         fig = predictive_check(pred, title=title)
         paths[key] = out / f"uncertainty_{key}.png"
         fig.savefig(paths[key], dpi=100)
