@@ -189,3 +189,14 @@ def test_shipped_posteriors_load_inside_their_priors():
         for constant, (low, high) in bounds.items():
             assert posterior.draws[constant].between(low, high).all()
         assert np.isclose(posterior.draws.weight.sum(), 1.0)
+
+
+def test_serial_and_processes_give_the_same_posterior(tmp_path):
+    from cohesion_sim.sweeps.backends import make_executor
+
+    spec = load_calibration_spec(small_spec(quick={"population": 30, "generations": 2, "max_simulations": 1000}))
+    run_calibration(spec, tmp_path / "serial", quick=True, progress=False, plots=False)
+    with make_executor("processes", 2) as pool:
+        run_calibration(spec, tmp_path / "pool", quick=True, progress=False, plots=False, executor=pool)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "serial/posterior.csv"),
+                                  pd.read_csv(tmp_path / "pool/posterior.csv"))  # fmt: skip

@@ -26,6 +26,9 @@ from .spec import CalibrationSpec, base_scenario, load_calibration_spec, priors,
 from .statistics import data_checksums, distance, observed, observed_statistics
 
 DB_NAME = "abc.db"
+#: Smallest batch, in chunks. Fixed, not the worker count: batches set the runs' seeds, so the posterior
+#: must not depend on how many workers simulate them.
+BATCH_CHUNKS = 2
 MANIFEST = "manifest.json"
 
 
@@ -162,7 +165,7 @@ def run_calibration(spec=None, out: str | Path = "results/calibration", *, quick
             return {name: stats[name] for name in weights}
 
         sampler = BatchSampler(simulate, model, bounds=np.array([bounds[n] for n in names]), seed=spec.seed,
-                               min_batch=spec.chunk_size * max(1, n_workers), progress=progress)  # fmt: skip
+                               min_batch=spec.chunk_size * BATCH_CHUNKS, progress=progress)  # fmt: skip
         abc = pyabc.ABCSMC(model, prior, abc_distance, population_size=budget.population, sampler=sampler,
                            eps=pyabc.MedianEpsilon())  # fmt: skip
         url = f"sqlite:///{db.resolve()}"
