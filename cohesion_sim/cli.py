@@ -15,7 +15,10 @@ from pathlib import Path
 from .scenario_files import DEFAULT_SCENARIO, ScenarioError, parse_override
 
 #: Optional subcommand modules: each has ``register(subparsers)``.
-PLUGINS = ("cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli", "cohesion_sim.offline_assets")
+PLUGINS = (
+    "cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli", "cohesion_sim.offline_assets",
+    "cohesion_sim.calibration.cli",
+)  # fmt: skip
 
 
 class CliError(Exception):
