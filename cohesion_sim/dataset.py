@@ -172,6 +172,8 @@ class _Row:
 def _read_rows(path: Path, required: tuple[str, ...], problems: _Problems | None = None) -> list[_Row]:
     """The rows of a CSV with every required column; short and long rows are problems (not crashes)."""
     problems = problems if problems is not None else _Problems(path)
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; give the path of a CSV file")
     if not path.is_file():
         raise DataError(f"{path}: data file not found")
     try:

@@ -66,7 +66,7 @@ class _LimitedLoader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark
                 raise YamlLimitError(
-                    f"nested more than {MAX_DEPTH} levels deep at line {mark.line + 1}; a scenario needs about 5"
+                    f"nested more than {MAX_DEPTH} levels deep (line {mark.line + 1}); a scenario needs about 5"
                 )
             return super().compose_node(parent, index)
         finally:
@@ -85,7 +85,7 @@ class _LimitedLoader(yaml.SafeLoader):
                     continue  # an unhashable key: the base constructor reports it
                 if first is not key_node:
                     raise YamlLimitError(
-                        f"key {quote(key)} appears twice in one mapping (lines {first.start_mark.line + 1} and "
+                        f"a duplicate key: {quote(key)} appears twice in one mapping (lines {first.start_mark.line + 1} and "
                         f"{key_node.start_mark.line + 1}); keep one"
                     )
         return super().construct_mapping(node, deep=deep)
@@ -107,7 +107,7 @@ def expanded_size(node: yaml.Node) -> int:
             size[key] = min(1 + sum(size[id(c)] for c in children), MAX_VALUES + 1)
             continue
         if key in open_nodes:
-            raise YamlLimitError("an alias refers to the list or mapping that contains it (a loop)")
+            raise YamlLimitError("a loop: an alias (*name) refers to the list or mapping that contains it")
         open_nodes.add(key)
         stack.append((current, True))
         stack.extend((child, False) for child in children if id(child) not in size)
@@ -128,7 +128,7 @@ def load_yaml(text: str) -> Any:
     Syntax errors raise ``yaml.YAMLError`` as usual.
     """
     if len(text) > MAX_FILE_BYTES:
-        raise YamlLimitError(f"{len(text):,} characters is larger than the {MAX_FILE_BYTES:,} allowed")
+        raise YamlLimitError(f"{len(text):,} characters long, more than the {MAX_FILE_BYTES:,} allowed")
     loader = _LimitedLoader(text)
     try:
         node = loader.get_single_node()
@@ -136,7 +136,7 @@ def load_yaml(text: str) -> Any:
             return None
         if expanded_size(node) > MAX_VALUES:
             raise YamlLimitError(
-                f"holds more than {MAX_VALUES:,} values once its aliases (*name) are expanded; write the values out"
+                f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded; write the values out"
             )
         return loader.construct_document(node)
     finally:
@@ -155,7 +155,7 @@ def check_shape(value: Any, what: str = "value") -> None:
         current, depth = stack.pop()
         count += 1
         if count > MAX_VALUES:
-            raise YamlLimitError(f"{what} holds more than {MAX_VALUES:,} values")
+            raise YamlLimitError(f"{what} has more than {MAX_VALUES:,} values")
         if isinstance(current, dict):
             items = [item for pair in current.items() for item in pair]
         elif isinstance(current, (list, tuple, set, frozenset)):

@@ -262,8 +262,8 @@ def nest_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
             group = ".".join(parts[:cut])
             if group in overrides:
                 raise ScenarioError(
-                    f"overrides '{group}' and {quote(key)} conflict: the first replaces the whole of '{group}', "
-                    f"so the second would be lost; set fields one by one ({group}.<field>=...) or give '{group}' "
+                    f"overrides '{group}' and {quote(key)} conflict: '{group}' replaces the whole group, so "
+                    f"{quote(key)} would be lost; set fields one by one ({group}.<field>=...) or give '{group}' "
                     "as one mapping"
                 )
     nested: dict[str, Any] = {}
@@ -287,7 +287,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     try:
         value = load_yaml(raw) if raw.strip() else ""
     except YamlLimitError as exc:
-        raise ScenarioError(f"--set {quote(key)}: the value {exc}") from None
+        raise ScenarioError(f"--set {quote(key)}: {exc}") from None
     except yaml.YAMLError:
         value = raw
     return key, value
@@ -530,7 +530,7 @@ def load_scenario(scenario: str | Path | Scenario | None = None, **overrides) ->
     if not overrides:
         return base
     names = ", ".join(sorted(overrides))
-    where = f"{source} with overrides ({quote(names, 200)})"
+    where = f"{source} with overrides ({names if len(names) <= 200 else names[:197] + '...'})"
     try:
         check_shape(overrides, "the overrides")
     except YamlLimitError as exc:
