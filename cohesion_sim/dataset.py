@@ -165,7 +165,7 @@ class _Row:
     def iso3(self) -> str:
         code = self.text("iso3").upper()
         if len(code) != 3 or not code.isascii() or not code.isalpha():
-            self.problems.add(self.line, "iso3", f"'{_printable(self.text('iso3'))}' is not an ISO alpha-3 code")
+            self.problems.add(self.line, "iso3", f"'{_printable(self.text('iso3'))}' is not an ISO alpha-3 code", self.code)
         return code
 
 
@@ -214,19 +214,51 @@ def _check_codes(rows: list[_Row], codes: list[str], problems: _Problems) -> Non
     first: dict[str, int] = {}
     for row, code in zip(rows, codes):
         if code in first and len(code) == 3:
-            problems.add(row.line, "iso3", f"duplicate iso3 code '{code}' (also in row {first[code]}); one row per country")
+            problems.add(row.line, "iso3", f"duplicate iso3 code '{code}' (also in row {first[code]}); one row per country",
+                         code)  # fmt: skip
         first.setdefault(code, row.line)
 
 
-@lru_cache(maxsize=8)
+def _file_key(path: str | Path | None, default: Path) -> tuple[Path, int, int]:
+    """The path with its modification time and size: a file edited since it was read is read again."""
+    path = Path(path) if path is not None else default
+    try:
+        stat = path.stat()
+        return path, stat.st_mtime_ns, stat.st_size
+    except (OSError, ValueError):
+        return path, -1, -1  # reported by the loader
+
+
 def load_allies(path: str | Path | None = None) -> tuple[Ally, ...]:
+    """Load and check the allies table (see :func:`_load_allies`); cached until the file changes."""
+    return _load_allies(*_file_key(path, ALLIES_CSV))
+
+
+def load_partners(path: str | Path | None = None) -> tuple[PartnerData, ...]:
+    """Load the non-NATO partner democracies (used when a scenario enables partnerships); cached until the file changes."""
+    return _load_partners(*_file_key(path, PARTNERS_CSV))
+
+
+def load_debt(path: str | Path | None = None) -> Mapping[str, Mapping[int, float]]:
+    """General government gross debt, % of GDP, by ally and year: ``load_debt()["ITA"][2023] -> 137.0``.
+
+    The default is the package's ``data/gov_debt.csv`` (approximate IMF WEO figures, about
+    +/-5 points; see ``data/SOURCES.md``). A user's own file needs an ``iso3`` column and one or
+    more ``gov_debt_pct_gdp_<year>`` columns (any years; other columns are ignored); it gets
+    the same checks as the allies table (numbers in 0-400, complete rows, one row per code),
+    every problem reported at once. The result is read-only and cached until the file changes.
+    """
+    return _load_debt(*_file_key(path, DEBT_CSV))
+
+
+@lru_cache(maxsize=8)
+def _load_allies(path: Path, _mtime: int = 0, _size: int = 0) -> tuple[Ally, ...]:
     """Load and check the allies table; returns one :class:`Ally` per row, in file order.
 
     Every problem of the file is reported at once (one :class:`DataError`), each with its row,
     the ally's code and the column: values that are not numbers or outside plausible ranges,
     short rows, repeated codes, a table without the US or without armed allies.
     """
-    path = Path(path) if path is not None else ALLIES_CSV
     problems = _Problems(path)
     rows = _read_rows(path, REQUIRED_COLUMNS, problems)
     allies = []
@@ -286,9 +318,7 @@ def load_allies(path: str | Path | None = None) -> tuple[Ally, ...]:
 
 
 @lru_cache(maxsize=8)
-def load_partners(path: str | Path | None = None) -> tuple[PartnerData, ...]:
-    """Load the non-NATO partner democracies (used when a scenario enables partnerships)."""
-    path = Path(path) if path is not None else PARTNERS_CSV
+def _load_partners(path: Path, _mtime: int = 0, _size: int = 0) -> tuple[PartnerData, ...]:
     problems = _Problems(path)
     rows = _read_rows(path, ("country", "iso3", "gdp_usd_bn_2023", "defence_pct_gdp_2023"), problems)
     partners = []
@@ -302,23 +332,14 @@ def load_partners(path: str | Path | None = None) -> tuple[PartnerData, ...]:
 
 
 @lru_cache(maxsize=8)
-def load_debt(path: str | Path | None = None) -> Mapping[str, Mapping[int, float]]:
-    """General government gross debt, % of GDP, by ally and year: ``load_debt()["ITA"][2023] -> 137.0``.
-
-    The default is the package's ``data/gov_debt.csv`` (approximate IMF WEO figures, about
-    +/-5 points; see ``data/SOURCES.md``). A user's own file needs an ``iso3`` column and one or
-    more ``gov_debt_pct_gdp_<year>`` columns (any years); it gets the same checks as the
-    allies table (numbers in 0-400, one row per code), every problem reported at once.
-    The result is read-only.
-    """
-    path = Path(path) if path is not None else DEBT_CSV
-    problems = _Problems(path)
-    rows = _read_rows(path, ("iso3",), problems)
-    header = list(rows[0].row) if rows else _header(path)
-    columns = {int(match.group(1)): name for name in header if isinstance(name, str)
+def _load_debt(path: Path, _mtime: int = 0, _size: int = 0) -> Mapping[str, Mapping[int, float]]:
+    _read_rows(path, ("iso3",))  # the file is there, readable, with an iso3 column
+    columns = {int(match.group(1)): name for name in _header(path)
                for match in [DEBT_COLUMN.match(name)] if match}  # fmt: skip
     if not columns:
         raise DataError(f"{path}: no debt column; name them gov_debt_pct_gdp_<year>, e.g. gov_debt_pct_gdp_2023")
+    problems = _Problems(path)
+    rows = _read_rows(path, ("iso3", *columns.values()), problems)
     debt = {}
     codes = []
     for row in rows:
@@ -326,7 +347,7 @@ def load_debt(path: str | Path | None = None) -> Mapping[str, Mapping[int, float
         codes.append(code)
         debt[code] = MappingProxyType({year: row.number(name, DEBT_RANGE) for year, name in sorted(columns.items())})
     _check_codes(rows, codes, problems)
-    if not rows:
+    if not rows and not problems.items:
         problems.add(None, None, "no rows")
     problems.raise_any()
     return MappingProxyType(debt)
