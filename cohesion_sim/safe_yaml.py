@@ -10,7 +10,6 @@ control characters, whatever the bad value holds.
 
 from __future__ import annotations
 
-import re
 import reprlib
 from typing import Any
 
@@ -25,7 +24,6 @@ MAX_VALUES = 100_000
 #: Longest prefix of a bad value quoted in an error message.
 QUOTE_CHARS = 60
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -34,8 +32,11 @@ class YamlLimitError(ValueError):
 
 
 def one_line(text: str) -> str:
-    """``text`` with every control character (newlines included) shown escaped, e.g. ``\\n``."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """``text`` with every control or other unprintable character (newlines included) shown escaped, e.g. ``\\n``."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] if len(repr(ch)) > 3 else f"\\u{ord(ch):04x}"
+                   for ch in text)  # fmt: skip
 
 
 _repr = reprlib.Repr()

@@ -247,6 +247,15 @@ class Scenario(BaseModel):
         if self.max_rise_high < self.max_rise_low:
             problems.append((("max_rise_low", "max_rise_high"),
                              f"max_rise_high: {self.max_rise_high} is below max_rise_low {self.max_rise_low}"))  # fmt: skip
+        if self.data_year is None and start < 2014:
+            problems.append((("data_year", "start_year"),
+                             f"data_year: no data for a start before 2014 (start_year {start}); set data_year"))  # fmt: skip
+        if self.guideline is not None and self.guideline.adopted > start:
+            problems.append((("guideline", "start_year"),
+                             f"guideline.adopted: {self.guideline.adopted} is after start_year {start}; "
+                             "a guideline adopted later belongs on the agenda"))  # fmt: skip
+        if end <= start:
+            return problems  # dated events cannot be judged against crossed years
         for k, item in enumerate(self.agenda):
             if item.year <= start:
                 problems.append((("agenda", "start_year"),
@@ -266,13 +275,6 @@ class Scenario(BaseModel):
             if shock.year > end:
                 problems.append((("shocks", "end_year"),
                                  f"shocks[{k}].year: {shock.year} is after end_year {end}; the shock would never happen"))  # fmt: skip
-        if self.data_year is None and start < 2014:
-            problems.append((("data_year", "start_year"),
-                             f"data_year: no data for a start before 2014 (start_year {start}); set data_year"))  # fmt: skip
-        if self.guideline is not None and self.guideline.adopted > start:
-            problems.append((("guideline", "start_year"),
-                             f"guideline.adopted: {self.guideline.adopted} is after start_year {start}; "
-                             "a guideline adopted later belongs on the agenda"))  # fmt: skip
         return problems
 
     @property
