@@ -518,6 +518,10 @@ def load_scenario(scenario: str | Path | Scenario | None = None, **overrides) ->
     if isinstance(scenario, Scenario):
         base = scenario
         source = "<scenario object>"
+        if not overrides:
+            problems = _data_problems(base)
+            if problems:
+                _raise(source, problems)
     else:
         read = read_scenario_source(scenario if scenario is not None else DEFAULT_SCENARIO)
         source = str(read.path)

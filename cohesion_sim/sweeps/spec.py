@@ -17,17 +17,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, FiniteFloat, PrivateAttr, Tag, ValidationError, model_validator
 
+from ..reporters import FINAL_METRICS
 from ..safe_yaml import YamlLimitError, check_shape, quote
 from ..scenario import Scenario
 from ..scenario_files import ScenarioError, load_scenario, read_yaml_file
 
-#: Final-year outputs a spec may ask for (see cohesion_sim.engine.FINAL_METRICS).
-METRICS = (
-    "vacuum", "pressure", "tau_east", "tau_south", "tau_hybrid", "guideline", "cohesion", "connectivity", "blocs",
-    "allies_at_2pct", "allies_at_guideline", "mean_spending", "gdp_weighted_spending", "european_share",
-    "declaration_gap", "hedging", "disengaged", "us_tension", "european_tension", "summit", "summits_held",
-    "summits_failed", "min_cohesion",
-)  # fmt: skip
+#: Final-year outputs a spec may ask for (the registry in cohesion_sim.reporters).
+METRICS = FINAL_METRICS
 #: Scenario fields every run of one batch must share (they set the years simulated and the data).
 FIXED_FIELDS = ("start_year", "end_year", "data_year", "data_file", "title", "description", "seed")
 #: Most values one ``values:`` list may hold (each is checked against the base scenario).
@@ -337,7 +333,7 @@ def _allowed_kinds(base) -> tuple[set[str], str]:
     if kind == "text":
         return {"text"}, "text"
     if kind == "mapping":
-        return {"integer", "number", "mapping"}, "numbers (constant schedules) or mappings"
+        return {"integer", "number", "mapping"}, "mappings (or, for a schedule, numbers: constant schedules)"
     if kind == "list":
         return {"list"}, "lists"
     return {"integer", "number", "text", "boolean", "mapping", "list", "null"}, "any value"
@@ -358,7 +354,7 @@ def value_type_problem(name: str, parameter, base) -> str | None:
         return None
     kinds = [_kind(value) for value in parameter.values]
     for k, (value, kind) in enumerate(zip(parameter.values, kinds)):
-        if kind not in allowed and not (kind == "null" and _kind(base) == "null"):
+        if kind not in allowed and kind != "null":  # null: validated against the field below
             return (f"field 'parameters.{name}.values[{k}]': {quote(value)} is {_a(kind)}, but '{name}' takes {said}; "
                     "all values of one parameter must have the field's type")  # fmt: skip
     families = {"number" if kind == "integer" and "number" in allowed else kind for kind in kinds} - {"null"}
