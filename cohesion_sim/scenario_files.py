@@ -480,6 +480,10 @@ def validate_scenario(data: dict[str, Any], source: str | Path = "<scenario>") -
         check_shape(data, "the scenario")
     except YamlLimitError as exc:
         raise ScenarioError(f"{source}: {exc}") from None
+    return _validate(data, source)
+
+
+def _validate(data: dict[str, Any], source) -> Scenario:
     problems, scenario = scenario_problems(data)
     if scenario is None:
         _raise(source, problems)
@@ -542,7 +546,7 @@ def load_scenario(scenario: str | Path | Scenario | None = None, **overrides) ->
     merged = deep_merge(base.model_dump(), nest_overrides(overrides))
     if {"start_year", "end_year"} & set(overrides):
         _drop_events_after_end(merged, keep=set(overrides))
-    return validate_scenario(merged, where)
+    return _validate(merged, where)  # a validated base and overrides whose shape was checked above
 
 
 def _drop_events_after_end(data: dict[str, Any], keep: set[str]) -> None:
