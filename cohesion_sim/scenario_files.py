@@ -198,7 +198,6 @@ def read_scenario_source(name_or_path: str | Path) -> ScenarioSource:
             data["data_file"] = str((layer.path.parent / data["data_file"]).resolve())  # relative to its file
         if merged:
             _mark_variant(data, merged, layer.path)
-        if merged:
             merged = deep_merge(merged, data)
             if {"start_year", "end_year"} & set(data):
                 _drop_events_after_end(merged, keep=set(data))  # a shorter variant leaves its parent's later events out

@@ -223,3 +223,13 @@ def test_a_sweep_size_limit_can_be_raised_but_memory_still_bounds_it(tmp_path, m
     monkeypatch.setattr(design, "_machine_memory", lambda: 2_000_000_000)
     with pytest.raises(SweepSpecError, match=r"about 12.0 GB of memory for the design; more than half of this machine's 2.0 GB"):
         design.check_design_size(morris, max_runs=None)
+
+
+def test_max_runs_flag(tmp_path, capsys):
+    spec = tmp_path / "eleven.yaml"
+    spec.write_text("base: baseline\nparameters:\n  coordination: {range: [0, 1]}\ndesign: {method: lhs, samples: 11}\n")
+    message = cli_error(capsys, ["sweep", str(spec), "--out", str(tmp_path / "o"), "--max-runs", "10"])
+    assert "11 runs" in message and "more than the 10 runs allowed" in message and str(spec) in message
+    assert "--max-runs must be at least 1" in cli_error(capsys, ["sweep", str(spec), "--out", str(tmp_path / "o"),
+                                                                 "--max-runs", "0"])  # fmt: skip
+    assert not (tmp_path / "o").exists()
