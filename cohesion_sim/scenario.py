@@ -19,6 +19,14 @@ def param(default, low=None, high=None, why: str = "", **kw):
     return Field(default, ge=low, le=high, description=why, **kw)
 
 
+class ConsistencyError(ValueError):
+    """Fields that are each valid but do not fit together; ``problems`` lists (fields involved, message)."""
+
+    def __init__(self, problems: list[tuple[tuple[str, ...], str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
 class Guideline(BaseModel):
     """A spending guideline in force: reach ``level`` % of GDP by ``deadline``, agreed in ``adopted``."""
 
@@ -229,34 +237,54 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self):
-        # messages start with the field name; scenario_files reports it as the field
-        if self.end_year <= self.start_year:
-            raise ValueError(
-                f"end_year: {self.end_year} must be after start_year {self.start_year} (at least one simulated year)"
-            )
+        problems = self.consistency_problems()
+        if problems:
+            raise ConsistencyError(problems)
+        return self
+
+    def consistency_problems(self) -> list[tuple[tuple[str, ...], str]]:
+        """Every cross-field problem at once: (fields involved, message starting with the field name)."""
+        problems: list[tuple[tuple[str, ...], str]] = []
+        start, end = self.start_year, self.end_year
+        if end <= start:
+            problems.append((("start_year", "end_year"),
+                             f"end_year: {end} must be after start_year {start} (at least one simulated year)"))  # fmt: skip
         if self.trust_loss < self.trust_gain:
-            raise ValueError(
-                f"trust_loss: {self.trust_loss} is below trust_gain {self.trust_gain}; trust is lost faster than "
-                "it is regained (MODEL.md), so trust_loss must be at least trust_gain"
-            )
+            problems.append((("trust_gain", "trust_loss"),
+                             f"trust_loss: {self.trust_loss} is below trust_gain {self.trust_gain}; trust is lost faster "
+                             "than it is regained (MODEL.md), so trust_loss must be at least trust_gain"))  # fmt: skip
         if self.max_rise_high < self.max_rise_low:
-            raise ValueError(f"max_rise_high: {self.max_rise_high} is below max_rise_low {self.max_rise_low}")
+            problems.append((("max_rise_low", "max_rise_high"),
+                             f"max_rise_high: {self.max_rise_high} is below max_rise_low {self.max_rise_low}"))  # fmt: skip
+        if self.data_year is None and start < 2014:
+            problems.append((("data_year", "start_year"),
+                             f"data_year: no data for a start before 2014 (start_year {start}); set data_year"))  # fmt: skip
+        if self.guideline is not None and self.guideline.adopted > start:
+            problems.append((("guideline", "start_year"),
+                             f"guideline.adopted: {self.guideline.adopted} is after start_year {start}; "
+                             "a guideline adopted later belongs on the agenda"))  # fmt: skip
+        if end <= start:
+            return problems  # dated events cannot be judged against crossed years
         for k, item in enumerate(self.agenda):
-            if item.year <= self.start_year:
-                raise ValueError(
-                    f"agenda[{k}].year: {item.year} is not after start_year {self.start_year}; summits come after the start"
-                )
+            if item.year <= start:
+                problems.append((("agenda", "start_year"),
+                                 f"agenda[{k}].year: {item.year} is not after start_year {start}; summits come after the start"))  # fmt: skip
+            elif item.year > end:
+                problems.append((("agenda", "end_year"),
+                                 f"agenda[{k}].year: {item.year} is after end_year {end}; the summit would never meet"))  # fmt: skip
         years = [item.year for item in self.agenda]
         if len(years) != len(set(years)):
-            raise ValueError("agenda: two items in the same year; a summit votes on one item")
-        if self.data_year is None and self.start_year < 2014:
-            raise ValueError(f"data_year: no data for a start before 2014 (start_year {self.start_year}); set data_year")
-        if self.guideline is not None and self.guideline.adopted > self.start_year:
-            raise ValueError(
-                f"guideline.adopted: {self.guideline.adopted} is after start_year {self.start_year}; "
-                "a guideline adopted later belongs on the agenda"
-            )
-        return self
+            problems.append((("agenda",), "agenda: two items in the same year; a summit votes on one item"))
+        for k, dispute in enumerate(self.disputes):
+            if not start < dispute.year <= end:
+                problems.append((("disputes", "start_year", "end_year"),
+                                 f"disputes[{k}].year: {dispute.year} is outside the simulated years {start + 1}-{end}; "
+                                 "the dispute would never happen"))  # fmt: skip
+        for k, shock in enumerate(self.shocks):
+            if shock.year > end:
+                problems.append((("shocks", "end_year"),
+                                 f"shocks[{k}].year: {shock.year} is after end_year {end}; the shock would never happen"))  # fmt: skip
+        return problems
 
     @property
     def resolved_data_year(self) -> int:

@@ -144,10 +144,14 @@ def test_trust_must_be_lost_faster_than_regained():
         load_scenario("baseline", trust_gain=0.9, trust_loss=0.05)
 
 
-def test_every_file_needs_its_own_title_and_description(tmp_path):
+def test_a_variant_inherits_title_and_description_and_a_standalone_file_needs_them(tmp_path):
     assert "the file is empty" in error_for(write(tmp_path, "", described=False))
-    message = error_for(write(tmp_path, "extends: baseline\ncoordination: 0.5\n", described=False))
-    assert "field 'title'" in message and "own title and description" in message
+    variant = load_scenario(write(tmp_path, "extends: baseline\ncoordination: 0.5\n", name="coord.yaml", described=False))
+    parent = load_scenario("baseline")
+    assert variant.title == f"{parent.title} (variant: coord)"
+    assert "changes: coordination" in variant.description and parent.description.strip() in variant.description
+    message = error_for(write(tmp_path, "coordination: 0.5\n", described=False))
+    assert "field 'title': required in a scenario that extends no other" in message
 
 
 def test_non_utf8_files_are_one_line_errors(tmp_path):

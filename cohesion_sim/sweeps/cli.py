@@ -20,6 +20,8 @@ def register(subparsers) -> None:
                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")  # fmt: skip
     sweep.add_argument("--resume", action="store_true", help="finish a sweep whose folder already holds chunks")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    sweep.add_argument("--max-runs", type=int, default=None, metavar="N",
+                       help="refuse a spec with more runs than N before anything runs (default: 1,000,000)")  # fmt: skip
     sweep.set_defaults(func=cmd_sweep)
 
     analyze = subparsers.add_parser(
@@ -45,9 +47,12 @@ def cmd_sweep(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise CliError(f"--workers must be at least 1, got {args.workers}")
+    if args.max_runs is not None and args.max_runs < 1:
+        raise CliError(f"--max-runs must be at least 1, got {args.max_runs}")
+    limit = {} if args.max_runs is None else {"max_runs": args.max_runs}
     try:
         summary = run_sweep(args.spec, args.out, resume=args.resume, backend=args.backend, workers=args.workers,
-                            scheduler=args.scheduler, progress=not args.quiet)  # fmt: skip
+                            scheduler=args.scheduler, progress=not args.quiet, **limit)  # fmt: skip
     except ValueError as exc:
         if type(exc) is ValueError:  # backend misuse; ScenarioError subclasses pass through
             raise CliError(str(exc)) from None

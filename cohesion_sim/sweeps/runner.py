@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .design import PointDesign, build_design
+from .design import DEFAULT_MAX_RUNS, PointDesign, build_design
 from .seeds import run_seeds
 from .spec import SweepSpec, base_scenario, load_spec, spec_hash
 from .storage import SweepStore, describe_inputs, package_versions
@@ -88,10 +88,10 @@ class SweepPlan:
         return frame
 
 
-def plan_sweep(spec: str | Path | dict | SweepSpec) -> SweepPlan:
-    """Validate the spec and lay out its points, runs and chunks (nothing runs yet)."""
+def plan_sweep(spec: str | Path | dict | SweepSpec, *, max_runs: int | None = None) -> SweepPlan:
+    """Validate the spec and lay out its points, runs and chunks (nothing runs yet); refuse more than ``max_runs`` runs."""
     spec = load_spec(spec)
-    design = build_design(spec)
+    design = build_design(spec, max_runs=max_runs)
     base = base_scenario(spec)
     n_runs = design.n_points * spec.replicates
     n_chunks = -(-n_runs // spec.chunk_size)
@@ -200,7 +200,8 @@ class SweepSummary:
 
 def run_sweep(spec: str | Path | dict | SweepSpec, out: str | Path, executor: Executor | None = None, *,
               resume: bool = False, backend: str = "serial", workers: int | None = None,
-              scheduler: str | None = None, progress: bool = True, max_in_flight: int | None = None) -> SweepSummary:  # fmt: skip
+              scheduler: str | None = None, progress: bool = True, max_in_flight: int | None = None,
+              max_runs: int | None = DEFAULT_MAX_RUNS) -> SweepSummary:  # fmt: skip
     """Run a sweep into the folder ``out``; returns a :class:`SweepSummary`.
 
     Args:
@@ -212,6 +213,7 @@ def run_sweep(spec: str | Path | dict | SweepSpec, out: str | Path, executor: Ex
         progress: show a progress bar (runs/s and ETA) on stderr.
         max_in_flight: chunks submitted but not yet written (default: 2 per worker; for a Dask cluster
             that is still scaling up, pass it explicitly).
+        max_runs: refuse a spec with more runs than this before anything is sampled or written (None: no limit).
     """
     from ..extras import require
     from .backends import make_executor
@@ -219,7 +221,7 @@ def run_sweep(spec: str | Path | dict | SweepSpec, out: str | Path, executor: Ex
     require("pyarrow", "scipy", "SALib", purpose="a sweep")  # before anything is written
     if executor is None and backend == "dask":
         require("dask", "distributed", purpose="--backend dask")
-    plan = plan_sweep(spec)
+    plan = plan_sweep(spec, max_runs=max_runs)
     store = SweepStore(out)
     store.check(plan.manifest, resume)  # refusals before anything is written or started
     start = time.perf_counter()
