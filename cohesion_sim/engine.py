@@ -26,24 +26,39 @@ from typing import Any
 
 import numpy as np
 
-from .alliance import build_alliance, dispute_matrices, starting_guideline, starting_state, year_context
+from .alliance import (
+    all_priorities,
+    build_alliance,
+    conformity,
+    dispute_matrices,
+    divergence_and_agenda,
+    starting_guideline,
+    starting_state,
+)
 from .dataset import DataError, load_allies, load_partners
-from .metrics import alliance_weights, blocs, cohesion, state_metrics
+from .metrics import blocs, pair_weights, state_metrics, sub_cohesion
 from .rules import (
     ALIGNED,
     DISENGAGED,
     HEDGING,
     AllianceView,
     AllyState,
+    YearContext,
     decide_member,
-    perceived_threat,
+    erratic_change,
     exemption_tension,
+    failure_tension,
+    guideline_shortfall,
+    keeping_pace,
+    lag_weights,
+    perceived_threat,
+    pillar_share,
+    stance_imbalance,
     summit_commitment,
     summit_decision,
     supports_item,
-    us_voting_commitment,
     symmetrize_tension,
-    tension_row_update,
+    us_voting_commitment,
     vacuum_deviation,
     vacuum_level,
 )
@@ -54,8 +69,9 @@ from .schedules import DIRECTIONS, threat_levels
 #: Scenario parameters the rules use per pair of allies (on tension rows), so they get shape (R, 1, 1).
 PAIR_PARAMETERS = frozenset(
     {
-        "peer_threat_bandwidth", "coordination", "pillar_coordination", "tension_decay", "grievance_tension",
-        "divergence_tension", "pressure_tension", "coordination_effect",
+        "peer_threat_bandwidth", "coordination", "pillar_coordination", "partner_intelligence", "tension_decay",
+        "grievance_tension", "divergence_tension", "pressure_tension", "coordination_effect", "rivalry_tension",
+        "balance_tension",
     }
 )  # fmt: skip
 
@@ -64,14 +80,15 @@ SUMMIT_CODES = {"none": 0, "passed": 1, "passed with exemptions": 2, "failed": 3
 SUMMIT_NAMES = {code: name for name, code in SUMMIT_CODES.items()}
 #: Final-year outputs the engine can report per run.
 FINAL_METRICS = (
-    "vacuum", "pressure", "tau_east", "tau_south", "tau_hybrid", "guideline", "cohesion", "connectivity", "blocs",
-    "allies_at_2pct", "allies_at_guideline", "mean_spending", "gdp_weighted_spending", "european_share",
+    "vacuum", "pressure", "tau_east", "tau_south", "tau_hybrid", "guideline", "cohesion", "cohesion_europe",
+    "connectivity", "connectivity_europe", "blocs", "modularity", "allies_at_2pct", "allies_at_guideline",
+    "mean_spending", "gdp_weighted_spending", "european_spending", "european_effort", "european_share",
     "declaration_gap", "hedging", "disengaged", "us_tension", "european_tension", "summit", "summits_held",
     "summits_failed", "min_cohesion",
 )  # fmt: skip
 AGENT_OUTPUTS = (
-    "spending", "commitment", "us_reliability", "threat", "tension_with_us", "mean_tension", "status",
-    "meets_guideline",
+    "spending", "commitment", "transatlantic_commitment", "european_commitment", "us_reliability", "threat",
+    "tension_with_us", "mean_tension", "status", "meets_guideline", "member",
 )  # fmt: skip
 
 
@@ -91,6 +108,8 @@ class RunParameters:
             values = np.array([getattr(s, name) for s in scenarios], dtype=float)
             self._flat[name] = values
             setattr(self, name, values[:, None, None] if name in PAIR_PARAMETERS else values[:, None])
+        # derived: weights of decisions taken 1, 2, 3 years ago in this year's outlays, shape (R, 1, 3)
+        self.lag_weights = lag_weights(self._flat["budget_lag"])[:, None, :]
 
     def run(self, name: str) -> np.ndarray:
         return self._flat[name]
@@ -117,6 +136,7 @@ class _Schedules:
     summit_due: np.ndarray  # bool
     item_level: np.ndarray  # NaN unless a guideline item is on the agenda
     item_deadline: np.ndarray
+    substantive: np.ndarray  # bool: a guideline item (a unity declaration is symbolic)
 
 
 def _schedules(p: Scenario) -> _Schedules:
@@ -130,6 +150,7 @@ def _schedules(p: Scenario) -> _Schedules:
         summit_due=np.array([p.summit_due(y) for y in years]),
         item_level=np.array([item.level if item else np.nan for item in guideline_items]),
         item_deadline=np.array([item.deadline if item else np.nan for item in guideline_items]),
+        substantive=np.array([item is not None for item in guideline_items]),
     )
 
 
@@ -191,7 +212,7 @@ class BatchEngine:
         for s in runs:
             if id(s) not in by_object:
                 key = (s.east_distance_km, s.east_border_bonus, s.south_coast_exposure, s.hybrid_exposure,
-                       s.us_pivot, s.us_spending)  # fmt: skip
+                       s.us_spending, s.debt_limit, s.max_rise_low, s.max_rise_high, s.rivalry_threat)  # fmt: skip
                 if key not in alliances:
                     alliances[key] = build_alliance(s, self.data_year, allies)
                 alliance = alliances[key]
@@ -207,20 +228,27 @@ class BatchEngine:
         self.p = RunParameters(runs)
 
         alliance = [setup.alliance for setup in setups]
+        self.alliance = first
+        self.accession = first.accession
+        # ---- fixed per run, shape (R, N) / (R, N, 3) / (R, N, N)
         self.exposure = np.stack([a.exposure for a in alliance])
-        self.priorities = np.stack([a.priorities for a in alliance])
-        self.divergence = np.stack([a.divergence for a in alliance])
-        self.us_focus = np.stack([a.us_focus for a in alliance])
-        self.european_priorities = np.stack([a.european_priorities for a in alliance])
         self.gdp = np.stack([a.gdp for a in alliance])
         self.spending = np.stack([a.spending for a in alliance])
+        self.space = np.stack([a.space for a in alliance])  # fiscal space from debt data
+        self.max_rise = np.stack([a.max_rise for a in alliance])  # largest yearly rise from fiscal space
+        self.rivalry = np.stack([a.rivalry for a in alliance])  # standing rivalries (data)
+        self.rivalry_threat = np.stack([a.rivalry_threat for a in alliance])
         start = [setup.start for setup in setups]
-        self.commitment = np.stack([st.commitment for st in start])
+        # ---- dynamic state, shape (R, N) unless noted
+        self.transatlantic = np.stack([st.transatlantic for st in start])  # commitment to the transatlantic bond
+        self.european = np.stack([st.european for st in start])  # commitment to European allies and Canada
         self.reliability = np.stack([st.reliability for st in start])
         self.threat = np.stack([st.threat for st in start])
-        self.tension = np.stack([st.tension for st in start])
+        self.tension = np.stack([st.tension for st in start])  # (R, N, N)
         self.status = np.stack([st.status for st in start]).astype(float)
         self.private_demand = np.stack([st.private_demand for st in start])
+        self.previous_spending = self.spending.copy()  # last year's spending, for reciprocity (keeping pace)
+        self.plans = np.repeat(self.spending[:, :, None], 3, axis=2)  # (R, N, 3): targets decided 1-3 years ago
         schedules = [setup.schedules for setup in setups]
         self.vacuum_path = np.stack([sc.vacuum_path for sc in schedules])
         self.pressure_path = np.stack([sc.pressure for sc in schedules])
@@ -228,26 +256,22 @@ class BatchEngine:
         self.summit_due = np.stack([sc.summit_due for sc in schedules])
         self.item_level = np.stack([sc.item_level for sc in schedules])
         self.item_deadline = np.stack([sc.item_deadline for sc in schedules])
+        self.substantive = np.stack([sc.substantive for sc in schedules])
         self.disputes = [setup.disputes for setup in setups]
         self.dispute_years = sorted({year for d in self.disputes for year in d})
         guideline = np.array([setup.guideline for setup in setups], dtype=float)
         self.level, self.adopted, self.deadline = guideline[:, 0], guideline[:, 1], guideline[:, 2]
 
-        # random numbers: each run's own stream, in the model's order
+        # random numbers: each run's own stream: yearly shocks (US + one per ally), then hedging thresholds
         years = self.end_year - self.start_year
-        self.max_rise = np.empty((r_count, self.n))
         self.shocks = np.empty((r_count, years, self.n + 1))
-        low, high = self.p.run("max_rise_low"), self.p.run("max_rise_high")
+        self.hedge_threshold = np.empty((r_count, self.n))
+        mean, spread = self.p.run("hedge_threshold"), self.p.run("hedge_spread")
         for r, seed in enumerate(self.seeds):
             rng = np.random.default_rng(seed)
-            self.max_rise[r] = rng.uniform(low[r], high[r], size=self.n)
-            # one standard_normal() then standard_normal(N) per year draws the same numbers as this
             self.shocks[r] = rng.standard_normal(years * (self.n + 1)).reshape(years, self.n + 1)
+            self.hedge_threshold[r] = mean[r] + spread[r] * rng.standard_normal(self.n)
 
-        self.partnerships = self.p.run("partnerships") > 0
-        partners = load_partners() if self.partnerships.any() else ()
-        self.partner_gdp = np.tile([q.gdp for q in partners], (r_count, 1)) if partners else np.zeros((r_count, 0))
-        self.partner_spending = np.array([q.spending for q in partners])
         self.partner_ties = np.zeros((r_count, self.n))
         self.exempt = np.zeros((r_count, self.n))
         self.path_start = self.spending.copy()
@@ -256,7 +280,8 @@ class BatchEngine:
         self.reversion = np.array([s.vacuum.reversion for s in runs])
         self.vacuum = np.array([s.reference_vacuum for s in runs])
         self.previous_vacuum = self.vacuum.copy()
-        self.pressure = self.pressure_path[:, 0].copy()
+        self.last_change = np.zeros(r_count)  # last year's change in v (erratic_change reads reversals)
+        self.pressure = np.array([setup.start.pressure for setup in setups], dtype=float)
         self.year = self.start_year
         self.t = 0
         self.summit = np.zeros(r_count, dtype=int)
@@ -267,20 +292,13 @@ class BatchEngine:
         self.agents: dict[str, list] = {}
 
     # ---------------------------------------------------------------------------- helpers
-    def _commitment_with_us(self) -> np.ndarray:
-        """Every ally's commitment; the US's is the complement of the vacuum."""
-        commitment = self.commitment.copy()
-        commitment[:, self.us] = 1.0 - self.vacuum
-        return commitment
+    def _member(self, year) -> np.ndarray:
+        """(N,) 1.0 for allies that are members in ``year`` (accession year or later)."""
+        return (self.accession <= year).astype(float)
 
-    def _partner_budget(self) -> np.ndarray:
-        if self.partner_gdp.shape[1] == 0:
-            return np.zeros(len(self.seeds))
-        budgets = self.partner_spending / 100.0 * self.partner_gdp
-        total = np.zeros(len(self.seeds))
-        for k in range(budgets.shape[1]):  # the model's sum(), in the same order
-            total = total + budgets[:, k]
-        return np.where(self.partnerships, total, 0.0)
+    def _us_budget(self) -> np.ndarray:
+        """US defence budget, US$ bn, shape (R,)."""
+        return self.spending[:, self.us] / 100.0 * self.gdp[:, self.us]
 
     def _exempt_with_us(self) -> np.ndarray:
         exempt = self.exempt.copy()
@@ -289,15 +307,15 @@ class BatchEngine:
 
     # ---------------------------------------------------------------------------- the year
     def step(self) -> None:
-        """One year for every run (AllianceModel.step)."""
+        """One year for every run (MODEL.md's schedule)."""
         p, n, us = self.p, self.n, self.us
+        r_count = len(self.seeds)
         year, t = self.year + 1, self.t + 1
-        commitment = self._commitment_with_us()
+        member = self._member(year)  # (N,) accession masks: votes, counts, guideline pull from accession on
+        bound = self.armed * member * (1.0 - self.us_mask)  # armed members other than the US
         status = self.status.copy()
         status[:, us] = ALIGNED
         budgets = self.spending / 100.0 * self.gdp
-        view_spending = self.spending.copy()
-        view_threat = self.threat.copy()
         hedging = (status == HEDGING).astype(float)
         us_shock, budget_shocks = self.shocks[:, t - 1, 0], self.shocks[:, t - 1, 1:]
 
@@ -305,67 +323,72 @@ class BatchEngine:
         self.deviation = vacuum_deviation(self.deviation, us_shock, self.volatility, self.reversion)
         self.previous_vacuum = self.vacuum
         self.vacuum = vacuum_level(self.vacuum_path[:, t], self.deviation)
+        erratic = erratic_change(self.vacuum, self.previous_vacuum, self.last_change)
+        self.last_change = self.vacuum - self.previous_vacuum
         self.pressure = self.pressure_path[:, t]
         tau = self.tau_path[:, t]
-        us_threat = perceived_threat(self.exposure[:, us], tau)
+        # priorities follow this year's threat levels and the US pivot (which grows with v)
+        priorities = all_priorities(self.alliance, tau, p.run("us_pivot"), self.vacuum)  # (R, N, 4)
+        divergence, agenda = divergence_and_agenda(priorities, self.us_mask, self.vacuum)  # (R, N, N), (R, 4)
         disputes = self._disputes(year)
-        path_start = self.path_start
         exempt = self._exempt_with_us()
-        context, shortfalls = year_context(
-            year, self.vacuum, self.previous_vacuum, self.pressure, tau, self.level, self.adopted, self.deadline,
-            view_spending, path_start, exempt, budgets[:, us], self._partner_budget(), self.armed, self.us_mask,
-            self.us_focus, self.european_priorities, p.reciprocity_tolerance,
+        level, adopted, deadline = self.level[:, None], self.adopted[:, None], self.deadline[:, None]
+        shortfall = guideline_shortfall(self.spending, self.path_start, self.armed * member, exempt, year, level,
+                                        adopted, deadline) * (1.0 - self.us_mask)  # fmt: skip
+        # shortfall on US-ally pairs (both directions), 0 elsewhere: US pressure x shortfall builds US-ally tension
+        shortfall_pairs = self.us_mask[None, None, :] * shortfall[:, :, None] + self.us_mask[None, :, None] * shortfall[:, None, :]
+        context = YearContext(
+            year=year, vacuum=self.vacuum[:, None], erratic=erratic[:, None], pressure=self.pressure[:, None],
+            threat_levels=tau[:, None, :], guideline=level, adopted=adopted, deadline=deadline,
+            conformity=conformity(self.spending, bound, self.level)[:, None],
+            reciprocity=keeping_pace(self.spending, self.previous_spending, level, bound, p.reciprocity_tolerance)[:, None],
+            agenda=agenda[:, None, :], us_budget=self._us_budget()[:, None],
         )  # fmt: skip
         view = AllianceView(
-            spending=view_spending[:, None, :],
-            commitment=commitment[:, None, :],
-            budgets=budgets[:, None, :],
-            threat=view_threat[:, None, :],
-            armed=self.armed,
-            hedging=hedging[:, None, :],
-            us_mask=self.us_mask,
-        )
+            spending=self.spending[:, None, :], european=self.european[:, None, :], budgets=budgets[:, None, :],
+            threat=self.threat[:, None, :], armed=self.armed, member=member, hedging=hedging[:, None, :],
+            partner_ties=self.partner_ties[:, None, :], us_mask=self.us_mask,
+            pillar=pillar_share(hedging, self.gdp, member * (1.0 - self.us_mask))[:, None],
+        )  # fmt: skip
         own = AllyState(
-            spending=self.spending, commitment=self.commitment, reliability=self.reliability, status=status,
-            partner_ties=self.partner_ties, gdp=self.gdp, armed=self.armed, private_demand=self.private_demand,
-            max_rise=self.max_rise, exempt=exempt, path_start=path_start, exposure=self.exposure,
-            priorities=self.priorities, tension_row=self.tension, self_mask=self.identity,
-            divergence_row=self.divergence, dispute_row=disputes,
+            spending=self.spending, previous_spending=self.previous_spending, transatlantic=self.transatlantic,
+            european=self.european, reliability=self.reliability, status=status, partner_ties=self.partner_ties,
+            gdp=self.gdp, armed=self.armed, member=np.broadcast_to(member, (r_count, n)),
+            private_demand=self.private_demand, max_rise=self.max_rise, space=self.space,
+            hedge_threshold=self.hedge_threshold, plans=self.plans, exempt=exempt, path_start=self.path_start,
+            exposure=self.exposure, priorities=priorities, rivalry_threat=self.rivalry_threat,
+            tension_row=self.tension, self_mask=self.identity, divergence_row=divergence,
+            imbalance_row=stance_imbalance(self.tension), rivalry_row=self.rivalry, shortfall_row=shortfall_pairs,
+            dispute_row=disputes,
         )  # fmt: skip
 
-        # 2. decide: every ally at once (the US's row of the result is not used), then the US's tension row
+        # 2. decide: every ally at once, the US's tension row included (its other outputs are not used)
         with np.errstate(divide="ignore", invalid="ignore"):
             decision = decide_member(own, view, context, p, budget_shocks)
-        us_row = tension_row_update(
-            self.tension[:, us], us_threat, self.spending[:, us], view_spending, self.armed * (1.0 - self.identity[us]),
-            self.divergence[:, us], self.pressure, shortfalls, disputes[:, us] if np.ndim(disputes) else 0.0,
-            np.broadcast_to(p.run("coordination")[:, None], (len(self.seeds), n)),
-            *(p.run(name)[:, None] for name in ("tension_decay", "grievance_tension", "divergence_tension",
-                                                "pressure_tension", "coordination_effect")),
-        ) * (1.0 - self.identity[us])  # fmt: skip
 
         # 3. act: all at once
-        member = self.members > 0
-        self.threat = np.where(member, decision.threat, self.threat)
-        self.threat[:, us] = us_threat
-        self.reliability = np.where(member, decision.reliability, self.reliability)
-        self.spending = np.where(member, decision.spending, self.spending)
-        self.commitment = np.where(member, decision.commitment, self.commitment)
-        self.status = np.where(member, decision.status, ALIGNED).astype(float)
-        self.partner_ties = np.where(member, decision.partner_ties, 0.0)
-        rows = np.array(decision.tension_row, dtype=float)
-        rows[:, us] = us_row
+        others = self.members > 0
+        self.threat = np.where(others, decision.threat, perceived_threat(self.exposure, tau[:, None, :]))
+        self.reliability = np.where(others, decision.reliability, 1.0)
+        self.previous_spending = self.spending
+        self.spending = np.where(others, decision.spending, self.spending)
+        # budget lags: this year's decision joins the pipeline; outlays execute it from next year
+        self.plans = np.concatenate([np.where(others, decision.target, self.spending)[:, :, None], self.plans[:, :, :2]],
+                                    axis=2)  # fmt: skip
+        self.transatlantic = np.where(others, decision.transatlantic, 1.0 - self.vacuum[:, None])
+        self.european = np.where(others, decision.european, 1.0 - self.vacuum[:, None])
+        self.status = np.where(others, decision.status, ALIGNED).astype(float)
+        self.partner_ties = np.where(others, decision.partner_ties, 0.0)
         growth = 1.0 + p.gdp_growth
         self.gdp = self.gdp * growth
-        self.partner_gdp = self.partner_gdp * growth
-        self.tension = symmetrize_tension(rows)
+        self.tension = symmetrize_tension(decision.tension_row)
         self.year, self.t = year, t
 
         # 4. summit
-        self.summit = np.zeros(len(self.seeds), dtype=int)
+        self.summit = np.zeros(r_count, dtype=int)
         due = self.summit_due[:, t]
         if due.any():
-            self._hold_summit(year, t, due)
+            self._hold_summit(year, t, due, member)
 
         # 5. metrics
         if self.keep_yearly or self.keep_agents or year >= self.end_year:
@@ -379,30 +402,37 @@ class BatchEngine:
         zeros = np.zeros((self.n, self.n))
         return np.stack([d.get(year, zeros) for d in self.disputes])
 
-    def _hold_summit(self, year: int, t: int, due: np.ndarray) -> None:
-        """Vote on each run's agenda item (AllianceModel.hold_summit), where a summit is due."""
+    def _hold_summit(self, year: int, t: int, due: np.ndarray, member: np.ndarray) -> None:
+        """Vote on each run's agenda item where a summit is due; only substantive items have consequences."""
         p = self.p
         level = self.item_level[:, t]
         is_guideline = np.isfinite(level)
-        commitment = self._commitment_with_us()
+        substantive = self.substantive[:, t] & due
+        commitment = 0.5 * (self.transatlantic + self.european)
         spending, gdp = self.spending, self.gdp
         item_level = np.where(is_guideline[:, None] & (self.armed > 0), np.where(is_guideline, level, 0.0)[:, None], spending)
         disengaged = (self.status == DISENGAGED) & (self.members > 0)
-        voting = commitment.copy()
-        voting[:, self.us] = us_voting_commitment(self.vacuum, self.pressure, is_guideline)
-        yes = supports_item(voting, spending, item_level, disengaged, p.support_threshold, p.support_slope)
+        commitment[:, self.us] = us_voting_commitment(self.vacuum, self.pressure, is_guideline)
+        yes = supports_item(commitment, spending, item_level, disengaged, p.support_threshold, p.support_slope)
+        # voters: members; the US only on items that concern it (a guideline), never a veto on European items
+        voters = member[None, :] * np.where(is_guideline[:, None], 1.0, 1.0 - self.us_mask[None, :]) > 0
         passed, exempted = summit_decision(
-            yes, gdp, np.array([s.decision_rule == "qualified_majority" for s in self.scenarios]),
-            np.array([s.allow_exemptions for s in self.scenarios]) & is_guideline, p.run("max_exemptions"),
-            p.run("qmv_member_share"), p.run("qmv_gdp_share"), p.run("qmv_weight_cap"),
+            yes=yes, voters=voters, gdp=gdp, qualified_majority=np.array([s.decision_rule == "qualified_majority"
+                                                                          for s in self.scenarios]),
+            allow_exemptions=np.array([s.allow_exemptions for s in self.scenarios]) & is_guideline,
+            max_exemptions=p.run("max_exemptions"), member_share=p.run("qmv_member_share"),
+            gdp_share=p.run("qmv_gdp_share"), weight_cap=p.run("qmv_weight_cap"),
         )  # fmt: skip
         passed = passed & due
         failed = ~passed & due
-        exempted = exempted & due[:, None]
-        # members where no summit was due keep their commitment: mask them out of the update
-        self.commitment = summit_commitment(
-            self.commitment, yes, passed, self.members * due[:, None], p.pass_boost, p.fail_cost
-        )
+        exempted = exempted & substantive[:, None]
+        # costly signals: a substantive item that passes binds its supporters; one that fails sets holdouts
+        # against supporters (tension that decays); a symbolic declaration changes nothing
+        mask = (self.members * member)[None, :]
+        self.transatlantic = summit_commitment(self.transatlantic, yes, passed & substantive, mask, p.pass_boost)
+        self.european = summit_commitment(self.european, yes, passed & substantive, mask, p.pass_boost)
+        if (failed & substantive).any():
+            self.tension = failure_tension(self.tension, yes, failed & substantive, voters, p.run("fail_cost"))
         has_exemptions = exempted.any(axis=1)
         if has_exemptions.any():
             self.tension = exemption_tension(self.tension, exempted, p.run("exemption_tension"))
@@ -420,27 +450,39 @@ class BatchEngine:
         self.summits_failed += failed
 
     # ---------------------------------------------------------------------------- reporting
+    def _us_europe_budget(self) -> np.ndarray:
+        """The US defence effort for European security, phi_US (1 - v) M_US (US$ bn): it shrinks with the vacuum."""
+        return self.p.run("us_share_for_europe") * (1.0 - self.vacuum) * self._us_budget()
+
     def _state_metrics(self) -> dict[str, np.ndarray]:
         status = self.status.copy()
         status[:, self.us] = ALIGNED
         return state_metrics(
-            self.spending, self._commitment_with_us(), self.gdp, status, self.tension, self.path_start,
-            self._exempt_with_us(), self.level, self.adopted, self.deadline, self.year, self.armed, self.us_mask,
-            self.is_europe,
+            spending=self.spending, transatlantic=self.transatlantic, european=self.european, vacuum=self.vacuum,
+            gdp=self.gdp, status=status, tension=self.tension, path_start=self.path_start,
+            exempt=self._exempt_with_us(), level=self.level, adopted=self.adopted, deadline=self.deadline,
+            year=self.year, armed=self.armed, us_mask=self.us_mask, is_europe=self.is_europe,
+            member=self._member(self.year), us_europe_budget=self._us_europe_budget(),
         )  # fmt: skip
 
     def _track_minima(self) -> None:
-        weights = alliance_weights(self._commitment_with_us(), self.tension)
-        self.min_cohesion = np.minimum(self.min_cohesion, cohesion(weights))
+        member = self._member(self.year)
+        weights = pair_weights(self.transatlantic, self.european, self.vacuum, self.tension, self.us_mask, member)
+        self.min_cohesion = np.minimum(self.min_cohesion, sub_cohesion(weights, member))
 
     def _measure(self) -> dict[str, np.ndarray]:
         state = self._state_metrics()
         final = self.year >= self.end_year
         weights = state.pop("weights")
         if self.with_blocs and (self.keep_yearly or self.keep_agents or final):
-            state["blocs"] = np.array([blocs(w) for w in weights])
+            member = self._member(self.year)
+            engaged = (self.status != DISENGAGED) * member[None, :]
+            found = [blocs(w, engaged=e) for w, e in zip(weights, engaged)]
+            state["blocs"] = np.array([b for b, _ in found])
+            state["modularity"] = np.array([q for _, q in found])
         else:
             state["blocs"] = np.full(len(self.seeds), -1)
+            state["modularity"] = np.full(len(self.seeds), np.nan)
         t = self.t
         state.update(
             year=np.full(len(self.seeds), self.year),
@@ -459,13 +501,16 @@ class BatchEngine:
             level = self.level[:, None]
             values = {
                 "spending": self.spending,
-                "commitment": self.commitment,
+                "commitment": 0.5 * (self.transatlantic + self.european),
+                "transatlantic_commitment": self.transatlantic,
+                "european_commitment": self.european,
                 "us_reliability": self.reliability,
                 "threat": self.threat,
                 "tension_with_us": self.tension[:, :, self.us],
                 "mean_tension": self.tension.sum(axis=-1) / (self.n - 1),
                 "status": self.status,
                 "meets_guideline": (self.armed > 0) & np.isfinite(level) & (self.spending >= np.nan_to_num(level, nan=np.inf)),
+                "member": np.broadcast_to(self._member(self.year), self.spending.shape),
             }
             for name, value in values.items():
                 self.agents.setdefault(name, []).append(np.array(value))

@@ -1,19 +1,37 @@
-"""Bilateral tension T[i, j]: decay, grievance, divergence, US pressure, disputes, coordination."""
+"""Bilateral tension T[i, j]: decay, grievance, divergence, US pressure, disputes, rivalry, side-taking, coordination."""
 
 from __future__ import annotations
 
 import numpy as np
 
 
+def stance_imbalance(tension):
+    """How differently i and j stand toward third parties: RMS over k != i, j of (T_ik - T_jk) (Heider/Cartwright-Harary balance).
+
+    Structural balance: two allies who take opposite sides on a third (one quarrels with the US,
+    the other stays close) come into tension themselves. Computed with one matrix product.
+    """
+    t = np.asarray(tension, dtype=float)
+    n = t.shape[-1]
+    square = np.sum(t * t, axis=-1)
+    gram = t @ np.swapaxes(t, -1, -2)
+    # sum over all k of (T_ik - T_jk)^2, minus the k = i and k = j terms (T_ii = T_jj = 0): 2 T_ij^2
+    sq = square[..., :, None] + square[..., None, :] - 2.0 * gram - 2.0 * t * t
+    return np.sqrt(np.maximum(sq, 0.0) / max(n - 2, 1))
+
+
 def tension_row_update(
-    tension_row, threat, spending, others_spending, armed_pair, divergence, pressure, shortfall_pair, disputes,
-    coordination_pair, decay, grievance_weight, divergence_weight, pressure_weight, coordination_effect,
+    *, tension_row, threat, spending, others_spending, armed_pair, divergence, pressure, shortfall_pair, disputes,
+    rivalry, imbalance, coordination_pair, decay, grievance_weight, divergence_weight, pressure_weight, rivalry_weight,
+    balance_weight, coordination_effect,
 ):  # fmt: skip
-    """T_ij decays by delta, rises with grievance, divergence, US pressure x shortfall and disputes, and coordination pulls it down.
+    """T_ij decays by delta, rises with grievance, divergence, US pressure x shortfall, disputes, rivalry and side-taking; coordination pulls it down.
 
     Grievance: the higher spender, weighted by its own threat, resents the lower one (burden
     sharing). ``shortfall_pair`` is the ally's shortfall against the guideline on US-ally
-    pairs and 0 elsewhere. Coordination and intelligence sharing remove a share of tension.
+    pairs and 0 elsewhere. ``rivalry`` is a standing rivalry (data), ``imbalance`` the
+    structural-balance term (:func:`stance_imbalance`). Coordination and intelligence sharing
+    remove a share of tension.
     """
     threat, spending, pressure = np.asarray(threat), np.asarray(spending), np.asarray(pressure)
     grievance = threat[..., None] * np.maximum(0.0, spending[..., None] - others_spending) * armed_pair
@@ -22,6 +40,8 @@ def tension_row_update(
         + grievance_weight * grievance
         + divergence_weight * divergence
         + pressure_weight * pressure[..., None] * shortfall_pair
+        + rivalry_weight * rivalry
+        + balance_weight * imbalance
         + disputes
     )
     return raised * (1.0 - coordination_effect * coordination_pair)
@@ -36,11 +56,20 @@ def symmetrize_tension(rows):
     return symmetric
 
 
-def pair_coordination(coordination, hedging, pillar_coordination):
-    """Coordination on each pair: the scenario's level, plus the European pillar's between two hedgers."""
+def pair_coordination(coordination, hedging, pillar_coordination, ties=0.0, partner_intelligence=0.0):
+    """Coordination on each pair (``coordination`` broadcast against the pair axes): the scenario's level, plus the pillar's between two hedgers, plus shared partner intelligence.
+
+    Two allies both tied to the same non-NATO partners share their intelligence and industrial
+    programmes (NATO 2024 Washington Summit Declaration on the Indo-Pacific partners and Ukraine).
+    """
     hedging = np.asarray(hedging, dtype=float)
-    both = hedging[..., :, None] * hedging[..., None, :]
-    return np.clip(np.asarray(coordination)[..., None, None] + pillar_coordination * both, 0.0, 1.0)
+    pair = np.asarray(coordination, dtype=float)
+    if np.any(hedging) and np.any(pillar_coordination):
+        pair = pair + pillar_coordination * hedging[..., :, None] * hedging[..., None, :]
+    if np.any(ties) and np.any(partner_intelligence):
+        ties = np.asarray(ties, dtype=float) * np.ones_like(hedging)
+        pair = pair + partner_intelligence * np.minimum(ties[..., :, None], ties[..., None, :])
+    return np.clip(pair, 0.0, 1.0)
 
 
 def tension_rest_point(additions, coordination_pair, decay, coordination_effect):
