@@ -45,10 +45,12 @@ from .scenario import Scenario
 PRIORITY_DIRECTIONS = ("east", "south", "hybrid", "other_theatres")
 
 #: The conditions under which each data year's figures were observed (the start is a rest point under them).
-#: 2014: after Crimea, a committed US (Obama's European Reassurance Initiative), modest pressure;
-#: 2024: Russia at war, a partly withdrawn US, strong pressure. Threat levels: (east, south, hybrid).
+#: Budgets reach outlays with a lag, so a data year's figures reflect the conditions of the year before:
+#: 2014 budgets were set in 2013, before Crimea (a committed US, a quiet east, the Arab-spring south);
+#: 2024 budgets were set during Russia's war, under a partly withdrawn US and strong pressure.
+#: Threat levels: (east, south, hybrid).
 OBSERVED_CONDITIONS = {
-    2014: {"vacuum": 0.1, "threat": (0.45, 0.5, 0.3), "pressure": 0.4, "coordination": 0.2},
+    2014: {"vacuum": 0.1, "threat": (0.3, 0.45, 0.25), "pressure": 0.4, "coordination": 0.2},
     2024: {"vacuum": 0.3, "threat": (0.8, 0.35, 0.45), "pressure": 0.6, "coordination": 0.2},
 }
 #: Demand coefficients at which the ally effects are estimated (the schema's defaults).

@@ -108,7 +108,7 @@ class Scenario(BaseModel):
         "with the vacuum, pi = pivot + (1 - pivot) v, and drives entrapment divergence",
     )
     us_share_for_europe: float = param(
-        0.9, 0.2, 1, "phi_US: part of the US defence budget that backs European security under a full guarantee (v = 0); "
+        1.0, 0.2, 1, "phi_US: part of the US defence budget that backs European security under a full guarantee (v = 0); "
         "extended nuclear deterrence and reinforcement rest on the whole US force, not only the ~10% stationed in Europe. "
         "The US effort for Europe is phi_US (1 - v) M_US: it shrinks with the vacuum",
     )
@@ -125,15 +125,16 @@ class Scenario(BaseModel):
     hybrid_exposure: float = param(0.4, 0, 1, "everyone's exposure to hybrid threats")
 
     # --- security demand (Olson-Zeckhauser, Sandler joint product) -------------------------
-    threat_weight: float = param(4.0, 0, 10, "points of GDP demanded per unit of perceived threat")
+    threat_weight: float = param(2.5, 0, 10, "points of GDP demanded per unit of perceived threat")
     fear_weight: float = param(2.0, 0, 10, "points of GDP demanded per unit of abandonment fear (Snyder)")
     publicness: float = param(
         0.5, 0, 1, "share of the deterrence need that others' spill-in can cover (Murdoch-Sandler joint product; "
         "the rest is ally-specific)",
     )
     half_coverage: float = param(
-        0.15, 0.02, 1, "spill-in S (multiples of own GDP) that covers half of an ally's deterrence need; 0.15 puts "
-        "Germany near half and Luxembourg near full coverage (Olson-Zeckhauser: the small exploit the great)",
+        0.4, 0.05, 2, "spill-in S (multiples of own GDP) that covers half of an ally's deterrence need; 0.4 leaves "
+        "Germany and France mostly uncovered and Luxembourg almost fully covered (Olson-Zeckhauser: the small "
+        "exploit the great)",
     )
     calibrate_to_start: bool = Field(
         default=True,
@@ -177,15 +178,19 @@ class Scenario(BaseModel):
     pull_from_commitment: float = param(0.4, 0, 5, "weight of commitment in the pull strength")
     pull_from_pressure: float = param(0.15, 0, 5, "weight of US pressure in the pull strength")
     pull_from_conformity: float = param(0.25, 0, 5, "weight of the share of peers already compliant")
-    pull_from_deadline: float = param(0.6, 0, 5, "weight of nearness of the deadline")
+    pull_from_deadline: float = param(1.0, 0, 5, "weight of nearness of the deadline")
     compliance_margin: float = param(0.25, 0, 1, "points above the guideline an ally aims at to be safely counted")
+    bunching_reach: float = param(
+        0.35, 0, 2, "at the deadline, an ally whose target is less than this many points short of the guideline jumps "
+        "just above it (being counted is a discrete reward: bunching at 2.00-2.25% in 2024)",
+    )
     exemption_relief: float = param(0.8, 0, 1, "share of the pull an exemption removes")
     fiscal_pull: float = param(
         0.7, 0, 1, "share of the guideline pull an ally with no fiscal space loses (debt; Alozious 2022)"
     )
 
     # --- budget inertia ---------------------------------------------------------------------------
-    adjustment_speed: float = param(0.6, 0, 1, "share of the gap to the target closed in one budget year")
+    adjustment_speed: float = param(0.7, 0, 1, "share of the gap to the target closed in one budget year")
     max_rise_low: float = param(0.2, 0, 3, "largest yearly rise (points of GDP) of an ally with no fiscal space")
     max_rise_high: float = param(1.0, 0, 3, "largest yearly rise with full fiscal space; Poland 2022-23 was about +1.0")
     debt_limit: float = param(
@@ -247,11 +252,11 @@ class Scenario(BaseModel):
         1.05, 0, 2, "mean hedging threshold: an ally hedges when (1 - r) + w theta + k pillar passes its own threshold"
     )
     hedge_spread: float = param(
-        0.12, 0, 1, "s.d. of the allies' hedging thresholds (Atlanticist and Europeanist traditions), drawn per run"
+        0.2, 0, 1, "s.d. of the allies' hedging thresholds (Atlanticist and Europeanist traditions), drawn per run"
     )
-    hedge_threat_weight: float = param(0.4, 0, 2, "weight of perceived threat in the hedging drive (Walt)")
+    hedge_threat_weight: float = param(0.6, 0, 2, "weight of perceived threat in the hedging drive (Walt)")
     pillar_complementarity: float = param(
-        0.3, 0, 2, "weight of the pillar's GDP share in the hedging drive (strategic complementarity: larger when "
+        0.2, 0, 2, "weight of the pillar's GDP share in the hedging drive (strategic complementarity: larger when "
         "more allies, and the larger ones, hedge)",
     )
     status_margin: float = param(0.1, 0, 1, "hysteresis: how far trust/commitment must recover to return")

@@ -21,6 +21,7 @@ from .reliability import erratic_change, perceived_reliability, reliability_rest
 from .spending import (
     allied_provision,
     budget_inertia,
+    bunching,
     deadline_nearness,
     deterrence_coverage,
     fiscal_max_rise,

@@ -24,6 +24,7 @@ from .reliability import perceived_reliability
 from .spending import (
     allied_provision,
     budget_inertia,
+    bunching,
     deadline_nearness,
     deterrence_coverage,
     guideline_path,
@@ -153,7 +154,8 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     adopted = np.where(has_guideline, world.adopted, 0)
     deadline = np.where(has_guideline, world.deadline, 0)
     nearness = deadline_nearness(world.year, adopted, deadline)
-    path = guideline_path(own.path_start, level + p.compliance_margin, adopted, deadline, world.year)
+    # allies plan for the year the budget will be spent: the path one mean budget lag ahead
+    path = guideline_path(own.path_start, level + p.compliance_margin, adopted, deadline, world.year + p.budget_lag)
     commitment = 0.5 * (own.transatlantic + own.european)
     strength = pull_strength(
         commitment=commitment, pressure=world.pressure, conformity=world.conformity, nearness=nearness,
@@ -162,6 +164,9 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
         from_deadline=p.pull_from_deadline, exemption_relief=p.exemption_relief, fiscal_pull=p.fiscal_pull,
     ) * has_guideline * following  # fmt: skip
     target = guideline_pull(need, path, strength)
+    ahead = deadline_nearness(world.year + p.budget_lag, adopted, deadline)
+    target = bunching(target, level, level + 0.5 * p.compliance_margin, p.bunching_reach, ahead**2,
+                      has_guideline * following * (1.0 - own.exempt))  # fmt: skip
     # budget lags: this year's outlays execute the decisions of the last three years (lag_weights)
     outlay_target = lagged_target(own.plans, p.lag_weights)
     max_rise = industrial_capacity(own.max_rise, own.partner_ties, p.partner_capacity)
