@@ -239,10 +239,11 @@ def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
             tension_row=tension, threat=threat, spending=spending * armed, others_spending=spending[None, :],
             armed_pair=armed[:, None] * armed[None, :] * (1 - identity), divergence=divergence,
             pressure=np.asarray(pressure), shortfall_pair=shortfall_pairs, disputes=0.0, rivalry=alliance.rivalry,
-            imbalance=stance_imbalance(tension), coordination_pair=coordination, decay=p.tension_decay,
+            imbalance=stance_imbalance(tension, alliance.gdp / alliance.gdp.sum()), friction=0.0,
+            coordination_pair=coordination, decay=p.tension_decay,
             grievance_weight=p.grievance_tension, divergence_weight=p.divergence_tension,
             pressure_weight=p.pressure_tension, rivalry_weight=p.rivalry_tension, balance_weight=p.balance_tension,
-            coordination_effect=p.coordination_effect,
+            friction_weight=p.pillar_friction, coordination_effect=p.coordination_effect,
         ) * (1 - identity)  # fmt: skip
         tension = symmetrize_tension(rows)
 

@@ -71,7 +71,7 @@ PAIR_PARAMETERS = frozenset(
     {
         "peer_threat_bandwidth", "coordination", "pillar_coordination", "partner_intelligence", "tension_decay",
         "grievance_tension", "divergence_tension", "pressure_tension", "coordination_effect", "rivalry_tension",
-        "balance_tension",
+        "balance_tension", "pillar_friction",
     }
 )  # fmt: skip
 
@@ -358,7 +358,7 @@ class BatchEngine:
             hedge_threshold=self.hedge_threshold, plans=self.plans, exempt=exempt, path_start=self.path_start,
             exposure=self.exposure, priorities=priorities, rivalry_threat=self.rivalry_threat,
             tension_row=self.tension, self_mask=self.identity, divergence_row=divergence,
-            imbalance_row=stance_imbalance(self.tension), rivalry_row=self.rivalry, shortfall_row=shortfall_pairs,
+            imbalance_row=stance_imbalance(self.tension, self.gdp / self.gdp.sum(axis=1, keepdims=True)), rivalry_row=self.rivalry, shortfall_row=shortfall_pairs,
             dispute_row=disputes,
         )  # fmt: skip
 

@@ -242,17 +242,21 @@ class Scenario(BaseModel):
         0.1, 0, 1, "tension per unit of standing rivalry each year (data/rivalries.csv)"
     )
     balance_tension: float = param(
-        0.15, 0, 1, "tension per unit of stance imbalance: allies who stand differently toward third parties "
-        "(RMS of T_ik - T_jk) come into tension (Heider; Cartwright-Harary structural balance)",
+        0.2, 0, 0.6, "tension per unit of stance imbalance: allies who stand differently toward third parties "
+        "(GDP-weighted RMS of T_ik - T_jk) come into tension (Heider; Cartwright-Harary structural balance)",
+    )
+    pillar_friction: float = param(
+        0.3, 0, 0.6, "US-hedger tension per unit of US pressure a year: Washington treats an autonomous pillar as a "
+        "rival (Albright's 1998 'three Ds')",
     )
     pillar_coordination: float = param(0.3, 0, 1, "extra coordination between two hedging allies")
 
     # --- status ---------------------------------------------------------------------------------------
     hedge_threshold: float = param(
-        1.05, 0, 2, "mean hedging threshold: an ally hedges when (1 - r) + w theta + k pillar passes its own threshold"
+        1.2, 0.5, 2, "mean hedging threshold: an ally hedges when (1 - r) + w theta + k pillar passes its own threshold"
     )
     hedge_spread: float = param(
-        0.2, 0, 1, "s.d. of the allies' hedging thresholds (Atlanticist and Europeanist traditions), drawn per run"
+        0.3, 0, 0.6, "s.d. of the allies' hedging thresholds (Atlanticist and Europeanist traditions), drawn per run"
     )
     hedge_threat_weight: float = param(0.6, 0, 2, "weight of perceived threat in the hedging drive (Walt)")
     pillar_complementarity: float = param(

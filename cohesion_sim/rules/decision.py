@@ -196,6 +196,9 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     ), p.commitment_speed)  # fmt: skip
 
     # tension row
+    # US-hedger friction, on both sides of the pair (the US row reads the hedgers' column)
+    is_us = np.sum(own.self_mask * view.us_mask, axis=-1)
+    friction = np.asarray(world.pressure)[..., None] * (hedging[..., None] * view.us_mask + is_us[..., None] * view.hedging)
     coordination_row = pair_coordination(
         p.coordination, hedging, p.pillar_coordination, own.partner_ties, p.partner_intelligence
     )
@@ -203,10 +206,10 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
         tension_row=own.tension_row, threat=np.asarray(threat), spending=np.asarray(own.spending * own.armed),
         others_spending=view.spending, armed_pair=own.armed[..., None] * view.armed * (1.0 - own.self_mask),
         divergence=own.divergence_row, pressure=np.asarray(world.pressure), shortfall_pair=own.shortfall_row,
-        disputes=own.dispute_row, rivalry=own.rivalry_row, imbalance=own.imbalance_row,
+        disputes=own.dispute_row, rivalry=own.rivalry_row, imbalance=own.imbalance_row, friction=friction,
         coordination_pair=coordination_row, decay=p.tension_decay, grievance_weight=p.grievance_tension,
         divergence_weight=p.divergence_tension, pressure_weight=p.pressure_tension, rivalry_weight=p.rivalry_tension,
-        balance_weight=p.balance_tension, coordination_effect=p.coordination_effect,
+        balance_weight=p.balance_tension, friction_weight=p.pillar_friction, coordination_effect=p.coordination_effect,
     ) * (1.0 - own.self_mask)  # fmt: skip
 
     drive = hedging_drive(

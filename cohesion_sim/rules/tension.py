@@ -5,33 +5,38 @@ from __future__ import annotations
 import numpy as np
 
 
-def stance_imbalance(tension):
-    """How differently i and j stand toward third parties: RMS over k != i, j of (T_ik - T_jk) (Heider/Cartwright-Harary balance).
+def stance_imbalance(tension, weight):
+    """How differently i and j stand toward third parties: sqrt(sum_k g_k (T_ik - T_jk)^2), g the third parties' weight.
 
-    Structural balance: two allies who take opposite sides on a third (one quarrels with the US,
-    the other stays close) come into tension themselves. Computed with one matrix product.
+    Structural balance (Heider 1946; Cartwright & Harary 1956): two allies who take opposite
+    sides on a third (one quarrels with the US, the other stays close) come into tension
+    themselves, the more so the more that third party weighs (``weight``: GDP shares summing
+    to 1, shape S or (N,)). Computed with one matrix product; the k = i, j terms are removed.
     """
     t = np.asarray(tension, dtype=float)
-    n = t.shape[-1]
-    square = np.sum(t * t, axis=-1)
-    gram = t @ np.swapaxes(t, -1, -2)
-    # sum over all k of (T_ik - T_jk)^2, minus the k = i and k = j terms (T_ii = T_jj = 0): 2 T_ij^2
-    sq = square[..., :, None] + square[..., None, :] - 2.0 * gram - 2.0 * t * t
-    return np.sqrt(np.maximum(sq, 0.0) / max(n - 2, 1))
+    g = np.asarray(weight, dtype=float)
+    tg = t * g[..., None, :]
+    square = np.sum(tg * t, axis=-1)
+    gram = tg @ np.swapaxes(t, -1, -2)
+    # sum over all k of g_k (T_ik - T_jk)^2, minus the k = i and k = j terms (T_ii = T_jj = 0)
+    sq = square[..., :, None] + square[..., None, :] - 2.0 * gram - (g[..., :, None] + g[..., None, :]) * t * t
+    return np.sqrt(np.maximum(sq, 0.0))
 
 
 def tension_row_update(
     *, tension_row, threat, spending, others_spending, armed_pair, divergence, pressure, shortfall_pair, disputes,
-    rivalry, imbalance, coordination_pair, decay, grievance_weight, divergence_weight, pressure_weight, rivalry_weight,
-    balance_weight, coordination_effect,
+    rivalry, imbalance, friction, coordination_pair, decay, grievance_weight, divergence_weight, pressure_weight,
+    rivalry_weight, balance_weight, friction_weight, coordination_effect,
 ):  # fmt: skip
     """T_ij decays by delta, rises with grievance, divergence, US pressure x shortfall, disputes, rivalry and side-taking; coordination pulls it down.
 
     Grievance: the higher spender, weighted by its own threat, resents the lower one (burden
     sharing). ``shortfall_pair`` is the ally's shortfall against the guideline on US-ally
     pairs and 0 elsewhere. ``rivalry`` is a standing rivalry (data), ``imbalance`` the
-    structural-balance term (:func:`stance_imbalance`). Coordination and intelligence sharing
-    remove a share of tension.
+    structural-balance term (:func:`stance_imbalance`), ``friction`` US pressure on US-hedger
+    pairs (the US has treated an autonomous European pillar as a rival since Albright's 1998
+    "three Ds": no decoupling, duplication or discrimination). Coordination and intelligence
+    sharing remove a share of tension.
     """
     threat, spending, pressure = np.asarray(threat), np.asarray(spending), np.asarray(pressure)
     grievance = threat[..., None] * np.maximum(0.0, spending[..., None] - others_spending) * armed_pair
@@ -42,6 +47,7 @@ def tension_row_update(
         + pressure_weight * pressure[..., None] * shortfall_pair
         + rivalry_weight * rivalry
         + balance_weight * imbalance
+        + friction_weight * friction
         + disputes
     )
     return raised * (1.0 - coordination_effect * coordination_pair)
