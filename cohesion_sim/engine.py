@@ -50,6 +50,7 @@ from .rules import (
     failure_tension,
     guideline_shortfall,
     keeping_pace,
+    overall_commitment,
     lag_weights,
     perceived_threat,
     pillar_share,
@@ -408,7 +409,7 @@ class BatchEngine:
         level = self.item_level[:, t]
         is_guideline = np.isfinite(level)
         substantive = self.substantive[:, t] & due
-        commitment = 0.5 * (self.transatlantic + self.european)
+        commitment = overall_commitment(self.transatlantic, self.european)
         spending, gdp = self.spending, self.gdp
         item_level = np.where(is_guideline[:, None] & (self.armed > 0), np.where(is_guideline, level, 0.0)[:, None], spending)
         disengaged = (self.status == DISENGAGED) & (self.members > 0)
@@ -501,7 +502,7 @@ class BatchEngine:
             level = self.level[:, None]
             values = {
                 "spending": self.spending,
-                "commitment": 0.5 * (self.transatlantic + self.european),
+                "commitment": overall_commitment(self.transatlantic, self.european),
                 "transatlantic_commitment": self.transatlantic,
                 "european_commitment": self.european,
                 "us_reliability": self.reliability,

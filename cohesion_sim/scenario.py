@@ -94,7 +94,7 @@ class Scenario(BaseModel):
     )
     data_file: str | None = Field(default=None, description="CSV with the allies table's columns")
     seed: int = Field(default=42, ge=0, description="default random seed (the CLI's --seed overrides it)")
-    gdp_growth: float = param(0.015, -0.05, 0.10, "real GDP growth a year; about the 2014-2024 NATO average")
+    gdp_growth: float = param(0.015, -0.02, 0.05, "real GDP growth a year; about the 2014-2024 NATO average")
 
     # --- the United States -----------------------------------------------------------------
     vacuum: VacuumSchedule = Field(default_factory=VacuumSchedule, description="US withdrawal v(t) in [0, 1]")
@@ -118,21 +118,21 @@ class Scenario(BaseModel):
     threat: ThreatLevels = Field(default_factory=ThreatLevels, description="tau_k(t) per direction")
     shocks: tuple[Shock, ...] = ()
     east_distance_km: float = param(
-        700.0, 100, 10000, "distance at which eastern exposure falls to 1/e; threat decays with distance (Walt)"
+        700.0, 300, 2000, "distance at which eastern exposure falls to 1/e; threat decays with distance (Walt)"
     )
-    east_border_bonus: float = param(0.3, 0, 1, "extra eastern exposure for a land border with Russia or Belarus")
+    east_border_bonus: float = param(0.3, 0, 0.6, "extra eastern exposure for a land border with Russia or Belarus")
     south_coast_exposure: float = param(0.5, 0, 1, "southern exposure per Mediterranean or Black Sea coastline")
     hybrid_exposure: float = param(0.4, 0, 1, "everyone's exposure to hybrid threats")
 
     # --- security demand (Olson-Zeckhauser, Sandler joint product) -------------------------
-    threat_weight: float = param(2.5, 0, 10, "points of GDP demanded per unit of perceived threat")
-    fear_weight: float = param(2.0, 0, 10, "points of GDP demanded per unit of abandonment fear (Snyder)")
+    threat_weight: float = param(2.5, 0.5, 6, "points of GDP demanded per unit of perceived threat")
+    fear_weight: float = param(2.0, 0, 4, "points of GDP demanded per unit of abandonment fear (Snyder)")
     publicness: float = param(
         0.5, 0, 1, "share of the deterrence need that others' spill-in can cover (Murdoch-Sandler joint product; "
         "the rest is ally-specific)",
     )
     half_coverage: float = param(
-        0.4, 0.05, 2, "spill-in S (multiples of own GDP) that covers half of an ally's deterrence need; 0.4 leaves "
+        0.4, 0.1, 1.5, "spill-in S (multiples of own GDP) that covers half of an ally's deterrence need; 0.4 leaves "
         "Germany and France mostly uncovered and Luxembourg almost fully covered (Olson-Zeckhauser: the small "
         "exploit the great)",
     )
@@ -141,13 +141,13 @@ class Scenario(BaseModel):
         description="set each ally's private demand (the ally effect) so the data year is a rest point of demand under "
         "the observed conditions and the default demand coefficients; false: everyone gets private_floor",
     )
-    private_floor: float = param(1.0, 0, 5, "private (ally-specific) demand when calibrate_to_start is false")
+    private_floor: float = param(1.0, 0, 3, "private (ally-specific) demand when calibrate_to_start is false")
     spending_floor: float = param(
-        0.3, 0, 5, "lowest core spending an ally with armed forces goes to; below every observed value (LUX 2014: 0.37)"
+        0.3, 0, 1, "lowest core spending an ally with armed forces goes to; below every observed value (LUX 2014: 0.37)"
     )
-    pillar_boost: float = param(0.3, 0, 2, "extra demand of a hedging ally investing in a European pillar")
+    pillar_boost: float = param(0.3, 0, 1, "extra demand of a hedging ally investing in a European pillar")
     rivalry_threat: float = param(
-        0.4, 0, 1, "perceived threat from a rival ally per unit of rivalry level (data/rivalries.csv: Greece-Turkey)"
+        0.4, 0, 0.8, "perceived threat from a rival ally per unit of rivalry level (data/rivalries.csv: Greece-Turkey)"
     )
 
     # --- guidelines and summits --------------------------------------------------------------
@@ -163,25 +163,25 @@ class Scenario(BaseModel):
         0.2, 0.05, 1, "largest share of the GDP vote one ally can hold under qualified majority; keeps the US "
         "(about half of alliance GDP) from holding the veto majority voting is meant to remove",
     )
-    support_threshold: float = param(0.35, 0, 1, "commitment needed to back an item that costs nothing")
-    support_slope: float = param(0.1, 0, 2, "extra commitment needed per point of GDP the item is above own spending")
-    pass_boost: float = param(0.03, 0, 0.5, "commitment gained by supporters when an item passes")
+    support_threshold: float = param(0.35, 0.1, 0.6, "commitment needed to back an item that costs nothing")
+    support_slope: float = param(0.1, 0, 0.3, "extra commitment needed per point of GDP the item is above own spending")
+    pass_boost: float = param(0.03, 0, 0.1, "commitment gained by supporters when an item passes")
     fail_cost: float = param(
-        0.1, 0, 0.5, "tension added between holdouts and supporters when a substantive item fails (it then decays); "
+        0.1, 0, 0.3, "tension added between holdouts and supporters when a substantive item fails (it then decays); "
         "no one's commitment is taxed",
     )
-    exemption_tension: float = param(0.1, 0, 1, "tension added between an exempted ally and the rest")
+    exemption_tension: float = param(0.1, 0, 0.3, "tension added between an exempted ally and the rest")
     disputes: tuple[Dispute, ...] = ()
 
     # --- guideline pull (bunching, declaration-action gap) -------------------------------
-    pull_max: float = param(0.95, 0, 0.99, "strongest pull toward the guideline path (mu < 1: pledges are not budgets)")
-    pull_from_commitment: float = param(0.4, 0, 5, "weight of commitment in the pull strength")
-    pull_from_pressure: float = param(0.15, 0, 5, "weight of US pressure in the pull strength")
-    pull_from_conformity: float = param(0.25, 0, 5, "weight of the share of peers already compliant")
-    pull_from_deadline: float = param(1.0, 0, 5, "weight of nearness of the deadline")
-    compliance_margin: float = param(0.25, 0, 1, "points above the guideline an ally aims at to be safely counted")
+    pull_max: float = param(0.95, 0.5, 0.99, "strongest pull toward the guideline path (mu < 1: pledges are not budgets)")
+    pull_from_commitment: float = param(0.4, 0, 2, "weight of commitment in the pull strength")
+    pull_from_pressure: float = param(0.15, 0, 2, "weight of US pressure in the pull strength")
+    pull_from_conformity: float = param(0.25, 0, 2, "weight of the share of peers already compliant")
+    pull_from_deadline: float = param(1.0, 0, 3, "weight of nearness of the deadline")
+    compliance_margin: float = param(0.25, 0, 0.5, "points above the guideline an ally aims at to be safely counted")
     bunching_reach: float = param(
-        0.35, 0, 2, "at the deadline, an ally whose target is less than this many points short of the guideline jumps "
+        0.35, 0, 0.6, "at the deadline, an ally whose target is less than this many points short of the guideline jumps "
         "just above it (being counted is a discrete reward: bunching at 2.00-2.25% in 2024)",
     )
     exemption_relief: float = param(0.8, 0, 1, "share of the pull an exemption removes")
@@ -190,56 +190,56 @@ class Scenario(BaseModel):
     )
 
     # --- budget inertia ---------------------------------------------------------------------------
-    adjustment_speed: float = param(0.7, 0, 1, "share of the gap to the target closed in one budget year")
-    max_rise_low: float = param(0.2, 0, 3, "largest yearly rise (points of GDP) of an ally with no fiscal space")
-    max_rise_high: float = param(1.0, 0, 3, "largest yearly rise with full fiscal space; Poland 2022-23 was about +1.0")
+    adjustment_speed: float = param(0.7, 0.3, 1, "share of the gap to the target closed in one budget year")
+    max_rise_low: float = param(0.2, 0.05, 0.5, "largest yearly rise (points of GDP) of an ally with no fiscal space")
+    max_rise_high: float = param(1.0, 0.5, 1.5, "largest yearly rise with full fiscal space; Poland 2022-23 was about +1.0")
     debt_limit: float = param(
-        140.0, 80, 250, "government debt (% of GDP) at which fiscal space is gone; it is full at the EU's 60% rule"
+        140.0, 100, 200, "government debt (% of GDP) at which fiscal space is gone; it is full at the EU's 60% rule"
     )
     budget_lag: float = param(
         1.5, 1, 3, "mean lag in years from a budget decision to outlays (procurement and budget cycles: one to three "
         "years), so a 2022 shock shows in 2023-2025 budgets",
     )
-    max_cut: float = param(0.3, 0, 3, "largest yearly cut, points of GDP")
-    budget_noise: float = param(0.05, 0, 1, "s.d. of yearly domestic budget noise, points of GDP")
+    max_cut: float = param(0.3, 0.1, 1, "largest yearly cut, points of GDP")
+    budget_noise: float = param(0.05, 0, 0.2, "s.d. of yearly domestic budget noise, points of GDP")
 
     # --- perceived US reliability ----------------------------------------------------------
-    trust_gain: float = param(0.15, 0, 1, "learning rate when trust in the US recovers")
-    trust_loss: float = param(0.4, 0, 1, "learning rate when trust falls (lost faster than regained)")
-    volatility_cost: float = param(1.0, 0, 5, "trust lost per unit of year-on-year change in the vacuum")
+    trust_gain: float = param(0.15, 0.05, 0.4, "learning rate when trust in the US recovers")
+    trust_loss: float = param(0.4, 0.1, 0.8, "learning rate when trust falls (lost faster than regained)")
+    volatility_cost: float = param(1.0, 0, 3, "trust lost per unit of year-on-year change in the vacuum")
 
     # --- commitment --------------------------------------------------------------------------------
-    commitment_speed: float = param(0.3, 0, 1, "share of the gap to the target commitment closed a year")
-    commitment_bias: float = param(1.0, -10, 10, "intercept of the commitment logistic; puts a typical ally near 0.7")
-    commitment_from_reliability: float = param(3.0, 0, 10, "weight of trust in the US (transatlantic commitment)")
-    commitment_from_threat: float = param(2.0, 0, 10, "weight of perceived threat")
-    commitment_from_reciprocity: float = param(1.5, 0, 10, "weight of reciprocity: how far allies keep to their guideline paths")
-    commitment_from_tension: float = param(3.0, 0, 10, "weight (negative) of i's mean tension")
+    commitment_speed: float = param(0.3, 0.1, 0.6, "share of the gap to the target commitment closed a year")
+    commitment_bias: float = param(1.0, 0, 2, "intercept of the commitment logistic; puts a typical ally near 0.7")
+    commitment_from_reliability: float = param(3.0, 0, 5, "weight of trust in the US (transatlantic commitment)")
+    commitment_from_threat: float = param(2.0, 0, 4, "weight of perceived threat")
+    commitment_from_reciprocity: float = param(1.5, 0, 3, "weight of reciprocity: how far allies keep to their guideline paths")
+    commitment_from_tension: float = param(3.0, 0, 5, "weight (negative) of i's mean tension")
     commitment_from_entrapment: float = param(
-        1.5, 0, 10, "weight (negative) of entrapment divergence (transatlantic commitment)"
+        1.5, 0, 3, "weight (negative) of entrapment divergence (transatlantic commitment)"
     )
     commitment_from_fear: float = param(
-        2.0, 0, 10, "weight of abandonment fear in the commitment to European allies (Snyder: fear draws allies together)"
+        2.0, 0, 4, "weight of abandonment fear in the commitment to European allies (Snyder: fear draws allies together)"
     )
     commitment_from_pillar: float = param(
-        1.5, 0, 10, "weight of the European pillar's GDP share in the commitment to European allies"
+        1.5, 0, 3, "weight of the European pillar's GDP share in the commitment to European allies"
     )
-    commitment_from_grievance: float = param(0.5, 0, 10, "weight (negative) of burden grievance, per point of GDP")
+    commitment_from_grievance: float = param(0.5, 0, 1.5, "weight (negative) of burden grievance, per point of GDP")
     reciprocity_tolerance: float = param(
-        0.2, 0.01, 5, "yearly change (points) that moves an ally below the guideline from 'holding still' (1/2) to fully "
+        0.2, 0.05, 1, "yearly change (points) that moves an ally below the guideline from 'holding still' (1/2) to fully "
         "keeping pace (rise of half this) or not at all (fall of half this): Wales's 'halt any decline, move towards'",
     )
-    peer_threat_bandwidth: float = param(0.15, 0.01, 1, "threat difference within which allies count as peers")
+    peer_threat_bandwidth: float = param(0.15, 0.05, 0.5, "threat difference within which allies count as peers")
 
     # --- tension ---------------------------------------------------------------------------------------
-    tension_decay: float = param(0.2, 0, 1, "share of tension that fades each year (delta)")
-    grievance_tension: float = param(0.03, 0, 1, "tension per point of spending gap, weighted by own threat")
-    divergence_tension: float = param(0.03, 0, 1, "tension per unit of priority divergence")
-    pressure_tension: float = param(0.08, 0, 1, "US-ally tension per unit of pressure x shortfall (points)")
+    tension_decay: float = param(0.2, 0.05, 0.5, "share of tension that fades each year (delta)")
+    grievance_tension: float = param(0.03, 0, 0.1, "tension per point of spending gap, weighted by own threat")
+    divergence_tension: float = param(0.03, 0, 0.1, "tension per unit of priority divergence")
+    pressure_tension: float = param(0.08, 0, 0.3, "US-ally tension per unit of pressure x shortfall (points)")
     coordination: float = param(0.2, 0, 1, "coordination and intelligence-sharing level")
-    coordination_effect: float = param(0.5, 0, 1, "share of tension that full coordination removes a year")
+    coordination_effect: float = param(0.5, 0.2, 0.8, "share of tension that full coordination removes a year")
     rivalry_tension: float = param(
-        0.1, 0, 1, "tension per unit of standing rivalry each year (data/rivalries.csv)"
+        0.1, 0, 0.3, "tension per unit of standing rivalry each year (data/rivalries.csv)"
     )
     balance_tension: float = param(
         0.2, 0, 0.6, "tension per unit of stance imbalance: allies who stand differently toward third parties "
@@ -253,25 +253,25 @@ class Scenario(BaseModel):
 
     # --- status ---------------------------------------------------------------------------------------
     hedge_threshold: float = param(
-        1.2, 0.5, 2, "mean hedging threshold: an ally hedges when (1 - r) + w theta + k pillar passes its own threshold"
+        1.2, 0.8, 1.6, "mean hedging threshold: an ally hedges when (1 - r) + w theta + k pillar passes its own threshold"
     )
     hedge_spread: float = param(
         0.3, 0, 0.6, "s.d. of the allies' hedging thresholds (Atlanticist and Europeanist traditions), drawn per run"
     )
-    hedge_threat_weight: float = param(0.6, 0, 2, "weight of perceived threat in the hedging drive (Walt)")
+    hedge_threat_weight: float = param(0.6, 0, 1.2, "weight of perceived threat in the hedging drive (Walt)")
     pillar_complementarity: float = param(
-        0.2, 0, 2, "weight of the pillar's GDP share in the hedging drive (strategic complementarity: larger when "
+        0.2, 0, 0.6, "weight of the pillar's GDP share in the hedging drive (strategic complementarity: larger when "
         "more allies, and the larger ones, hedge)",
     )
-    status_margin: float = param(0.1, 0, 1, "hysteresis: how far trust/commitment must recover to return")
-    exit_commitment: float = param(0.2, 0, 1, "commitment below which an ally disengages")
+    status_margin: float = param(0.1, 0, 0.3, "hysteresis: how far trust/commitment must recover to return")
+    exit_commitment: float = param(0.2, 0.1, 0.4, "commitment below which an ally disengages")
 
     # --- partners ----------------------------------------------------------------------------------------
     partnerships: float = param(0.0, 0, 1, "investment in ties to non-NATO democracies; 0 disables partners")
-    partner_tie_rate: float = param(0.2, 0, 1, "yearly tie growth at full investment (doubled for hedgers)")
-    partner_tie_decay: float = param(0.05, 0, 1, "share of ties that fade each year")
+    partner_tie_rate: float = param(0.2, 0.05, 0.5, "yearly tie growth at full investment (doubled for hedgers)")
+    partner_tie_decay: float = param(0.05, 0, 0.2, "share of ties that fade each year")
     partner_capacity: float = param(
-        0.5, 0, 2, "extra yearly rise capacity (share of max_rise) full partner ties give through industrial "
+        0.5, 0, 1, "extra yearly rise capacity (share of max_rise) full partner ties give through industrial "
         "co-production (NATO 2024 Washington declaration)",
     )
     partner_intelligence: float = param(

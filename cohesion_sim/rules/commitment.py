@@ -62,8 +62,9 @@ def european_target(
 ):  # fmt: skip
     """c_eu* = logistic(abandonment fear, threat, reciprocity and the European pillar up; tension among Europeans, grievance down).
 
-    Snyder (1984): fear of abandonment by the patron drives allies closer to each other; the
-    pillar (the GDP share of allies hedging toward it) makes that bond worth more.
+    Snyder (1984): fear of abandonment by the patron drives allies closer to each other; for an
+    ally that has joined the European pillar, ``pillar`` is the pillar's GDP share (0 for the
+    others): the bond is worth more the larger the pillar it is part of.
     """
     drive = (
         bias + from_fear * (fear - 0.25) + from_threat * (threat - 0.5) + from_reciprocity * (reciprocity - 0.5)
@@ -78,5 +79,10 @@ def commitment_update(commitment, target, speed):
 
 
 def overall_commitment(transatlantic, european):
-    """An ally's commitment to the alliance as a whole (votes, reporting): the mean of its two commitments."""
-    return 0.5 * (np.asarray(transatlantic) + np.asarray(european))
+    """An ally's commitment to the alliance as a whole (votes, pull, exit): the geometric mean of its two commitments.
+
+    The alliance stands on both legs (Snyder 1984): an ally bound to its European neighbours but
+    with no faith left in the transatlantic bond (or the reverse) is only half in, so the two
+    combine like complements rather than substitutes.
+    """
+    return np.sqrt(np.asarray(transatlantic) * np.asarray(european))

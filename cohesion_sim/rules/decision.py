@@ -15,6 +15,7 @@ import numpy as np
 from .commitment import (
     burden_grievance,
     commitment_update,
+    overall_commitment,
     european_target,
     priority_divergence,
     transatlantic_target,
@@ -156,7 +157,7 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     nearness = deadline_nearness(world.year, adopted, deadline)
     # allies plan for the year the budget will be spent: the path one mean budget lag ahead
     path = guideline_path(own.path_start, level + p.compliance_margin, adopted, deadline, world.year + p.budget_lag)
-    commitment = 0.5 * (own.transatlantic + own.european)
+    commitment = overall_commitment(own.transatlantic, own.european)
     strength = pull_strength(
         commitment=commitment, pressure=world.pressure, conformity=world.conformity, nearness=nearness,
         exempt=own.exempt, space=own.space, pull_max=p.pull_max, from_commitment=p.pull_from_commitment,
@@ -189,7 +190,7 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     ), p.commitment_speed)  # fmt: skip
     european = commitment_update(own.european, european_target(
         fear=fear, threat=threat, reciprocity=world.reciprocity, european_tension=european_tension,
-        pillar=view.pillar, grievance=grievance, bias=p.commitment_bias, from_fear=p.commitment_from_fear,
+        pillar=view.pillar * hedging, grievance=grievance, bias=p.commitment_bias, from_fear=p.commitment_from_fear,
         from_threat=p.commitment_from_threat, from_reciprocity=p.commitment_from_reciprocity,
         from_tension=p.commitment_from_tension, from_pillar=p.commitment_from_pillar,
         from_grievance=p.commitment_from_grievance,
@@ -217,7 +218,7 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
         complementarity=p.pillar_complementarity,
     )  # fmt: skip
     status = next_status(
-        status=own.status, drive=drive, threshold=own.hedge_threshold, commitment=np.maximum(transatlantic, european),
+        status=own.status, drive=drive, threshold=own.hedge_threshold, commitment=overall_commitment(transatlantic, european),
         margin=p.status_margin, exit_commitment=p.exit_commitment,
     )  # fmt: skip
     ties = partner_ties_update(own.partner_ties, p.partnerships, hedging, p.partner_tie_rate, p.partner_tie_decay)
