@@ -253,7 +253,7 @@ class Scenario(BaseModel):
 
     # --- status ---------------------------------------------------------------------------------------
     hedge_threshold: float = param(
-        1.2, 0.8, 1.6, "mean hedging threshold: an ally hedges when (1 - r) + w theta + k pillar passes its own threshold"
+        1.26, 0.8, 1.6, "mean hedging threshold: an ally hedges when (1 - r) + w theta + k pillar passes its own threshold"
     )
     hedge_spread: float = param(
         0.3, 0, 0.6, "s.d. of the allies' hedging thresholds (Atlanticist and Europeanist traditions), drawn per run"
@@ -275,7 +275,7 @@ class Scenario(BaseModel):
         "co-production (NATO 2024 Washington declaration)",
     )
     partner_intelligence: float = param(
-        0.3, 0, 1, "extra coordination between two allies tied to the same partners (shared intelligence)"
+        0.5, 0, 1, "extra coordination between two allies tied to the same partners (shared intelligence)"
     )
 
     @model_validator(mode="after")

@@ -214,7 +214,8 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     ) * (1.0 - own.self_mask)  # fmt: skip
 
     drive = hedging_drive(
-        reliability=reliability, threat=threat, pillar=view.pillar, threat_weight=p.hedge_threat_weight,
+        reliability=reliability, threat=threat, pillar=view.pillar + np.reshape(p.pillar_coordination, np.shape(view.pillar)),
+        threat_weight=p.hedge_threat_weight,
         complementarity=p.pillar_complementarity,
     )  # fmt: skip
     status = next_status(

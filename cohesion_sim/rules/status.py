@@ -22,7 +22,9 @@ def hedging_drive(*, reliability, threat, pillar, threat_weight, complementarity
     """d_i = (1 - r_i) + w_theta theta_i + k * pillar: distrust of the patron, threat, and the pull of a pillar others build.
 
     Walt (1987) and Snyder (1984): an exposed ally with an unreliable patron hedges by building
-    alternatives; the more (and larger) allies already hedge, the more the option is worth.
+    alternatives; the more (and larger) allies already hedge, and the better the pillar is
+    organised (the decision-maker passes the pillar's GDP share plus its coordination level), the
+    more the option is worth.
     """
     return (1.0 - reliability) + threat_weight * threat + complementarity * pillar
 
