@@ -156,7 +156,7 @@ class Scenario(BaseModel):
     summit_interval: int = param(1, 1, 10, "years between summits; NATO meets about yearly")
     decision_rule: Literal["consensus", "qualified_majority"] = "consensus"
     allow_exemptions: bool = Field(default=True, description="consensus may pass with a few holdouts exempted (the Spain case)")
-    max_exemptions: int = param(2, 0, 40, "most holdouts a consensus can exempt and still pass (Spain 2025: one)")
+    max_exemptions: int = param(2, 0, 6, "most holdouts a consensus can exempt and still pass (Spain 2025: one)")
     qmv_member_share: float = param(0.55, 0.5, 1, "share of members needed under qualified majority (EU: 55%)")
     qmv_gdp_share: float = param(0.65, 0.5, 1, "share of members' GDP needed under qualified majority (EU: 65%)")
     qmv_weight_cap: float = param(

@@ -120,7 +120,7 @@ def behavioural_ranges() -> dict[str, tuple[float, float]]:
     """Every numeric scenario constant with a documented range that is a behavioural constant or a stance input."""
     from ..docs import _bounds  # noqa: F401  (the same bounds the ODD table prints)
 
-    skip = {"seed", "start_year", "end_year", "observed_vacuum", "us_spending", "max_exemptions", "summit_interval"}
+    skip = {"seed", "start_year", "end_year", "observed_vacuum", "us_spending"}
     ranges = {}
     for name, info in Scenario.model_fields.items():
         if name in skip or isinstance(info.default, bool) or not isinstance(info.default, (int, float)):
@@ -132,6 +132,15 @@ def behavioural_ranges() -> dict[str, tuple[float, float]]:
         if low is not None and high is not None:
             ranges[name] = (float(low), float(high))
     return ranges
+
+
+def _bounds_of(name: str) -> tuple[float, float]:
+    info = Scenario.model_fields[name]
+    low = high = None
+    for meta in info.metadata:
+        low = getattr(meta, "ge", low)
+        high = getattr(meta, "le", high)
+    return float(low), float(high)
 
 
 def _consistent(values: dict[str, float]) -> dict[str, float]:
@@ -164,6 +173,8 @@ def s4_no_runaway(runs: int = 1000, seed: int = 2026) -> Signature:
     for point in points:
         point = dict(point)
         level = point.pop("vacuum_level")
+        point["summit_interval"] = int(round(point["summit_interval"]))
+        point["max_exemptions"] = int(round(point["max_exemptions"]))
         scenarios.append(load_scenario("baseline", vacuum=_vacuum(level), **point))
     result = run_batch(scenarios, list(range(runs)), with_blocs=False)
     cohesion = result.final["cohesion"]
@@ -378,7 +389,7 @@ class ConstantEffect:
                 f"{self.moves[top]:.3g} (seed s.d. {self.spread[top]:.3g}){collapse}")  # fmt: skip
 
 
-def mechanism_sweep(scenario: str = "baseline", points: int = 5, seeds: int = 10, progress: bool = False):
+def mechanism_sweep(scenario: str = "baseline", points: int = 5, seeds: int = 10, progress: bool = False, names=None):
     """Sweep every behavioural constant one at a time over its documented range on the engine.
 
     For each constant, ``points`` evenly spaced values x ``seeds`` seeds run in one batch. A
@@ -389,14 +400,14 @@ def mechanism_sweep(scenario: str = "baseline", points: int = 5, seeds: int = 10
     default = run_batch([base] * seeds, list(range(seeds)), with_blocs=False)
     spread = {k: float(np.std(default.final[k])) for k in HEADLINES}
     ranges = behavioural_ranges()
-    names = list(ranges)
+    names = list(names or ranges)
     if progress:
         from tqdm.auto import tqdm
 
         names = tqdm(names, desc="constants", unit="constant")
     effects = []
     for name in names:
-        low, high = ranges[name]
+        low, high = ranges.get(name) or _bounds_of(name)
         values = np.linspace(low, high, points)
         scenarios = []
         for value in values:
