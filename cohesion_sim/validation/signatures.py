@@ -366,6 +366,11 @@ def run_signatures(names=None) -> list[Signature]:
 
 
 # --------------------------------------------------------------------------------------------- mechanisms sweep
+#: Scenarios the mechanism sweep runs on: a constant is inert only if it moves nothing in any of them
+#: (a partnership constant cannot act where partnerships are off, a trust rate where the US is steady).
+SWEEP_SCENARIOS = ("baseline", "volatile_us", "trump_proofing", "fractured")
+
+
 @dataclass
 class ConstantEffect:
     """One constant swept over its documented range: the largest move of any headline against the seed spread."""
@@ -373,8 +378,8 @@ class ConstantEffect:
     name: str
     low: float
     high: float
-    moves: dict[str, float]  # headline -> max - min of the seed-median over the range
-    spread: dict[str, float]  # headline -> s.d. across seeds at the default
+    moves: dict[str, float]  # "scenario:headline" -> max - min of the seed-median over the range
+    spread: dict[str, float]  # "scenario:headline" -> s.d. across seeds at the default
     collapsed_runs: int
 
     @property
@@ -389,16 +394,21 @@ class ConstantEffect:
                 f"{self.moves[top]:.3g} (seed s.d. {self.spread[top]:.3g}){collapse}")  # fmt: skip
 
 
-def mechanism_sweep(scenario: str = "baseline", points: int = 5, seeds: int = 10, progress: bool = False, names=None):
+def mechanism_sweep(scenarios=SWEEP_SCENARIOS, points: int = 5, seeds: int = 10, progress: bool = False, names=None):
     """Sweep every behavioural constant one at a time over its documented range on the engine.
 
-    For each constant, ``points`` evenly spaced values x ``seeds`` seeds run in one batch. A
-    constant is *inert* if no headline output's seed-median moves over the whole range by more than
-    that output's seed s.d. at the default; runs ending in total collapse (cohesion < 0.05) are counted.
+    For each constant and scenario, ``points`` evenly spaced values x ``seeds`` seeds run in one
+    batch. A constant is *inert* if, in every scenario, no headline output's seed-median moves over
+    the whole range by more than that output's seed s.d. at the default; runs ending in total
+    collapse (cohesion < 0.05) are counted.
     """
-    base = load_scenario(scenario)
-    default = run_batch([base] * seeds, list(range(seeds)), with_blocs=False)
-    spread = {k: float(np.std(default.final[k])) for k in HEADLINES}
+    if isinstance(scenarios, str):
+        scenarios = (scenarios,)
+    bases = {name: load_scenario(name) for name in scenarios}
+    spread = {}
+    for name, base in bases.items():
+        default = run_batch([base] * seeds, list(range(seeds)), with_blocs=False)
+        spread.update({f"{name}:{k}": float(np.std(default.final[k])) for k in HEADLINES})
     ranges = behavioural_ranges()
     names = list(names or ranges)
     if progress:
@@ -406,21 +416,22 @@ def mechanism_sweep(scenario: str = "baseline", points: int = 5, seeds: int = 10
 
         names = tqdm(names, desc="constants", unit="constant")
     effects = []
-    for name in names:
-        low, high = ranges.get(name) or _bounds_of(name)
+    for constant in names:
+        low, high = ranges.get(constant) or _bounds_of(constant)
         values = np.linspace(low, high, points)
-        scenarios = []
-        for value in values:
-            point = _consistent({**{k: getattr(base, k) for k in ("trust_gain", "trust_loss", "max_rise_low",
-                                                                  "max_rise_high")}, name: float(value)})  # fmt: skip
-            if isinstance(Scenario.model_fields[name].default, int):
-                point[name] = int(round(value))
-            scenarios.extend([load_scenario(scenario, **point)] * seeds)
-        result = run_batch(scenarios, list(range(seeds)) * points, with_blocs=False)
-        moves = {}
-        for k in HEADLINES:
-            medians = np.median(result.final[k].reshape(points, seeds), axis=1)
-            moves[k] = float(medians.max() - medians.min())
-        collapsed = int(np.sum(result.final["cohesion"] < COLLAPSE))
-        effects.append(ConstantEffect(name, low, high, moves, spread, collapsed))
+        moves, collapsed = {}, 0
+        for name, base in bases.items():
+            runs = []
+            for value in values:
+                point = _consistent({**{k: getattr(base, k) for k in ("trust_gain", "trust_loss", "max_rise_low",
+                                                                      "max_rise_high")}, constant: float(value)})  # fmt: skip
+                if isinstance(Scenario.model_fields[constant].default, int):
+                    point[constant] = int(round(value))
+                runs.extend([load_scenario(name, **point)] * seeds)
+            result = run_batch(runs, list(range(seeds)) * points, with_blocs=False)
+            for k in HEADLINES:
+                medians = np.median(result.final[k].reshape(points, seeds), axis=1)
+                moves[f"{name}:{k}"] = float(medians.max() - medians.min())
+            collapsed += int(np.sum(result.final["cohesion"] < COLLAPSE))
+        effects.append(ConstantEffect(constant, low, high, moves, spread, collapsed))
     return effects
