@@ -125,16 +125,17 @@ def pair_weights(transatlantic, european, vacuum, tension, us_mask, member):
     non-member are 0. Shapes: R + (N,) for commitments, R for ``vacuum``, (N,) masks.
     """
     us = int(np.flatnonzero(np.asarray(us_mask) > 0)[0])
-    ce = np.array(european, dtype=float)
-    ca = np.array(transatlantic, dtype=float)
-    ce[..., us] = ca[..., us] = 1.0 - np.asarray(vacuum)
-    product = ce[..., :, None] * ce[..., None, :]
-    product[..., us, :] = ca * ca[..., us, None]
-    product[..., :, us] = ca * ca[..., us, None]
+    # sqrt(c_i c_j) = sqrt(c_i) sqrt(c_j): one outer product of square roots instead of N^2 square roots
+    ce = np.sqrt(np.array(european, dtype=float))
+    ca = np.sqrt(np.array(transatlantic, dtype=float))
+    ce[..., us] = ca[..., us] = np.sqrt(1.0 - np.asarray(vacuum))
     member = np.asarray(member, dtype=float)
-    weights = np.sqrt(product)
+    ce *= member
+    ca *= member
+    weights = ce[..., :, None] * ce[..., None, :]
+    weights[..., us, :] = ca * ca[..., us, None]
+    weights[..., :, us] = ca * ca[..., us, None]
     weights *= 1.0 - np.asarray(tension)
-    weights *= member[:, None] * member[None, :]
     n = weights.shape[-1]
     weights[..., np.arange(n), np.arange(n)] = 0.0
     return weights
@@ -142,7 +143,10 @@ def pair_weights(transatlantic, european, vacuum, tension, us_mask, member):
 
 def sub_cohesion(weights, mask):
     """Mean of w_ij over pairs of allies in ``mask`` ((N,) mask shared by all runs)."""
-    keep = np.flatnonzero(np.asarray(mask) > 0)
+    mask = np.asarray(mask) > 0
+    if mask.all():
+        return cohesion(weights)
+    keep = np.flatnonzero(mask)
     return cohesion(weights[..., keep[:, None], keep[None, :]]) if len(keep) > 1 else np.zeros(weights.shape[:-2])
 
 

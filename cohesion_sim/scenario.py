@@ -270,10 +270,6 @@ class Scenario(BaseModel):
     partnerships: float = param(0.0, 0, 1, "investment in ties to non-NATO democracies; 0 disables partners")
     partner_tie_rate: float = param(0.2, 0.05, 0.5, "yearly tie growth at full investment (doubled for hedgers)")
     partner_tie_decay: float = param(0.05, 0, 0.2, "share of ties that fade each year")
-    partner_capacity: float = param(
-        0.5, 0, 1, "extra yearly rise capacity (share of max_rise) full partner ties give through industrial "
-        "co-production (NATO 2024 Washington declaration)",
-    )
     partner_intelligence: float = param(
         0.5, 0, 1, "extra coordination between two allies tied to the same partners (shared intelligence)"
     )

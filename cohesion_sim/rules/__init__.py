@@ -16,7 +16,7 @@ from .commitment import (
     transatlantic_target,
 )
 from .decision import AllianceView, AllyState, Decision, YearContext, decide_member
-from .partners import industrial_capacity, partner_ties_update
+from .partners import partner_ties_update
 from .reliability import erratic_change, perceived_reliability, reliability_rest_point
 from .spending import (
     allied_provision,

@@ -20,7 +20,7 @@ from .commitment import (
     priority_divergence,
     transatlantic_target,
 )
-from .partners import industrial_capacity, partner_ties_update
+from .partners import partner_ties_update
 from .reliability import perceived_reliability
 from .spending import (
     allied_provision,
@@ -170,9 +170,8 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
                       has_guideline * following * (1.0 - own.exempt))  # fmt: skip
     # budget lags: this year's outlays execute the decisions of the last three years (lag_weights)
     outlay_target = lagged_target(own.plans, p.lag_weights)
-    max_rise = industrial_capacity(own.max_rise, own.partner_ties, p.partner_capacity)
     spending = budget_inertia(
-        own.spending, outlay_target, p.budget_noise * budget_shock, p.adjustment_speed, max_rise, p.max_cut
+        own.spending, outlay_target, p.budget_noise * budget_shock, p.adjustment_speed, own.max_rise, p.max_cut
     ) * own.armed
 
     # two commitments

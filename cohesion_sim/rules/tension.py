@@ -19,8 +19,12 @@ def stance_imbalance(tension, weight):
     square = np.sum(tg * t, axis=-1)
     gram = tg @ np.swapaxes(t, -1, -2)
     # sum over all k of g_k (T_ik - T_jk)^2, minus the k = i and k = j terms (T_ii = T_jj = 0)
-    sq = square[..., :, None] + square[..., None, :] - 2.0 * gram - (g[..., :, None] + g[..., None, :]) * t * t
-    return np.sqrt(np.maximum(sq, 0.0))
+    gram *= -2.0
+    gram += square[..., :, None]
+    gram += square[..., None, :]
+    gram -= (g[..., :, None] + g[..., None, :]) * t * t
+    np.maximum(gram, 0.0, out=gram)
+    return np.sqrt(gram, out=gram)
 
 
 def tension_row_update(
@@ -39,18 +43,23 @@ def tension_row_update(
     sharing remove a share of tension.
     """
     threat, spending, pressure = np.asarray(threat), np.asarray(spending), np.asarray(pressure)
-    grievance = threat[..., None] * np.maximum(0.0, spending[..., None] - others_spending) * armed_pair
-    raised = (
-        (1.0 - decay) * tension_row
-        + grievance_weight * grievance
-        + divergence_weight * divergence
-        + pressure_weight * pressure[..., None] * shortfall_pair
-        + rivalry_weight * rivalry
-        + balance_weight * imbalance
-        + friction_weight * friction
-        + disputes
-    )
-    return raised * (1.0 - coordination_effect * coordination_pair)
+    # accumulated in place: the batch engine calls this on (R, N, N) arrays every year
+    raised = (1.0 - decay) * np.asarray(tension_row, dtype=float)
+    grievance = spending[..., None] - others_spending
+    np.maximum(grievance, 0.0, out=grievance)
+    grievance *= grievance_weight * threat[..., None]
+    grievance *= armed_pair
+    raised += grievance
+    for weight, term in ((divergence_weight, divergence), (balance_weight, imbalance), (rivalry_weight, rivalry),
+                         (friction_weight, friction)):
+        if np.any(weight) and np.any(term):
+            raised += weight * term
+    if np.any(shortfall_pair):
+        raised += (pressure_weight * pressure[..., None]) * shortfall_pair
+    if np.any(disputes):
+        raised += disputes
+    raised *= 1.0 - coordination_effect * np.asarray(coordination_pair)
+    return raised
 
 
 def symmetrize_tension(rows):

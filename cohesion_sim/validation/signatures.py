@@ -120,7 +120,10 @@ def behavioural_ranges() -> dict[str, tuple[float, float]]:
     """Every numeric scenario constant with a documented range that is a behavioural constant or a stance input."""
     from ..docs import _bounds  # noqa: F401  (the same bounds the ODD table prints)
 
-    skip = {"seed", "start_year", "end_year", "observed_vacuum", "us_spending"}
+    # not behavioural: time frame, randomness, data overrides, GDP growth (every output is a share of GDP), and
+    # the two floors that act only without the start calibration (the Olson-Zeckhauser check)
+    skip = {"seed", "start_year", "end_year", "observed_vacuum", "us_spending", "gdp_growth", "private_floor",
+            "spending_floor"}
     ranges = {}
     for name, info in Scenario.model_fields.items():
         if name in skip or isinstance(info.default, bool) or not isinstance(info.default, (int, float)):
@@ -368,7 +371,7 @@ def run_signatures(names=None) -> list[Signature]:
 # --------------------------------------------------------------------------------------------- mechanisms sweep
 #: Scenarios the mechanism sweep runs on: a constant is inert only if it moves nothing in any of them
 #: (a partnership constant cannot act where partnerships are off, a trust rate where the US is steady).
-SWEEP_SCENARIOS = ("baseline", "volatile_us", "trump_proofing", "fractured")
+SWEEP_SCENARIOS = ("baseline", "volatile_us", "trump_proofing", "fractured", "hindcast_2014")
 
 
 @dataclass
