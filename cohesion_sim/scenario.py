@@ -191,7 +191,7 @@ class Scenario(BaseModel):
 
     # --- budget inertia ---------------------------------------------------------------------------
     adjustment_speed: float = param(0.7, 0.3, 1, "share of the gap to the target closed in one budget year")
-    max_rise_low: float = param(0.2, 0.05, 0.5, "largest yearly rise (points of GDP) of an ally with no fiscal space")
+    max_rise_low: float = param(0.2, 0.05, 0.8, "largest yearly rise (points of GDP) of an ally with no fiscal space")
     max_rise_high: float = param(1.0, 0.5, 1.5, "largest yearly rise with full fiscal space; Poland 2022-23 was about +1.0")
     debt_limit: float = param(
         140.0, 100, 200, "government debt (% of GDP) at which fiscal space is gone; it is full at the EU's 60% rule"
