@@ -132,7 +132,7 @@ class Scenario(BaseModel):
         "the rest is ally-specific)",
     )
     half_coverage: float = param(
-        0.4, 0.1, 1.5, "spill-in S (multiples of own GDP) that covers half of an ally's deterrence need; 0.4 leaves "
+        0.3, 0.1, 1.5, "spill-in S (multiples of own GDP) that covers half of an ally's deterrence need; 0.3 leaves "
         "Germany and France mostly uncovered and Luxembourg almost fully covered (Olson-Zeckhauser: the small "
         "exploit the great)",
     )
@@ -179,9 +179,9 @@ class Scenario(BaseModel):
     pull_from_pressure: float = param(0.15, 0, 2, "weight of US pressure in the pull strength")
     pull_from_conformity: float = param(0.25, 0, 2, "weight of the share of peers already compliant")
     pull_from_deadline: float = param(1.0, 0, 3, "weight of nearness of the deadline")
-    compliance_margin: float = param(0.25, 0, 0.5, "points above the guideline an ally aims at to be safely counted")
+    compliance_margin: float = param(0.3, 0, 0.5, "points above the guideline an ally aims at to be safely counted")
     bunching_reach: float = param(
-        0.35, 0, 0.6, "at the deadline, an ally whose target is less than this many points short of the guideline jumps "
+        0.5, 0, 1.2, "at the deadline, an ally whose own demand is less than this many points short of the guideline jumps "
         "just above it (being counted is a discrete reward: bunching at 2.00-2.25% in 2024)",
     )
     exemption_relief: float = param(0.8, 0, 1, "share of the pull an exemption removes")

@@ -49,8 +49,6 @@ def test_s7_levers_act_through_the_dynamics():
     check(sig.s7_levers())
 
 
-@pytest.mark.xfail(strict=True, reason="not met yet: per-ally 2024 RMSE ~0.32 against the 0.30 bar; every other "
-                   "hindcast target (2014: 3, 2024: 20-25, laggards, frontline, 2015-2019 counts) holds")
 def test_s8_history():
     check(sig.s8_history())
 

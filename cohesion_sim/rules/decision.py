@@ -166,7 +166,7 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     ) * has_guideline * following  # fmt: skip
     target = guideline_pull(need, path, strength)
     ahead = deadline_nearness(world.year + p.budget_lag, adopted, deadline)
-    target = bunching(target, level, level + 0.5 * p.compliance_margin, p.bunching_reach, ahead**2,
+    target = bunching(target, need, level, level + 0.5 * p.compliance_margin, p.bunching_reach, ahead**2,
                       has_guideline * following * (1.0 - own.exempt))  # fmt: skip
     # budget lags: this year's outlays execute the decisions of the last three years (lag_weights)
     outlay_target = lagged_target(own.plans, p.lag_weights)

@@ -119,15 +119,17 @@ def guideline_pull(need, path, strength):
     return need + strength * np.maximum(0.0, path - need)
 
 
-def bunching(target, guideline, aim, reach, nearness, bound):
-    """An ally whose target falls short of the guideline by less than ``reach * nearness`` aims just above it instead.
+def bunching(target, need, guideline, aim, reach, nearness, bound):
+    """An ally whose own demand falls short of the guideline by less than ``reach * nearness`` aims just above it.
 
-    Being counted as compliant is a discrete, public reward, so allies near the line jump it as the
-    deadline nears, and bunch just above (13 of the 23 allies at or above 2% in 2024 sat at
-    2.00-2.25%). ``aim`` is the guideline plus the compliance margin; ``bound`` masks allies held to it.
+    Being counted as compliant is a discrete, public reward, so allies whose own security need
+    already puts them near the line jump it as the deadline nears, and bunch just above (13 of
+    the 23 allies at or above 2% in 2024 sat at 2.00-2.25%); allies whose need is far below (the
+    distant, indebted laggards) do not. ``aim`` is the guideline plus half the compliance margin;
+    ``bound`` masks allies held to the guideline.
     """
-    short = guideline - target
-    jump = (np.asarray(bound) > 0) & (short > 0) & (short <= reach * nearness)
+    short = guideline - need
+    jump = (np.asarray(bound) > 0) & (target < guideline) & (short <= reach * nearness)
     return np.where(jump, np.maximum(target, aim), target)
 
 
