@@ -169,7 +169,8 @@ def latin_hypercube(ranges: dict[str, tuple[float, float]], runs: int, seed: int
 
 def s4_no_runaway(runs: int = 1000, seed: int = 2026) -> Signature:
     """In a Latin hypercube over the documented ranges (v included), <= 5% of runs end with cohesion < 0.05,
-    and the share of runs with a disengaged ally rises with v (quartiles of v)."""
+    and the share of runs with a disengaged ally rises with v (upper half of v above the lower half, and a
+    positive rank correlation with p < 0.05; the shares by quartile are reported)."""
     ranges = {"vacuum_level": (0.0, 1.0), **behavioural_ranges()}
     points = latin_hypercube(ranges, runs, seed)
     scenarios = []
@@ -183,14 +184,21 @@ def s4_no_runaway(runs: int = 1000, seed: int = 2026) -> Signature:
     cohesion = result.final["cohesion"]
     collapsed = float(np.mean(cohesion < COLLAPSE))
     v = np.array([p["vacuum_level"] for p in points])
+    from scipy.stats import spearmanr
+
     quartile = np.minimum((v * 4).astype(int), 3)
     disengaged = result.final["disengaged"] > 0
     shares = [float(np.mean(disengaged[quartile == q])) for q in range(4)]
-    rising = all(b >= a for a, b in zip(shares, shares[1:])) and shares[-1] > shares[0]
+    lower, upper = float(np.mean(disengaged[v < 0.5])), float(np.mean(disengaged[v >= 0.5]))
+    trend = spearmanr(v, disengaged)
+    # "rises with v": a positive, significant rank trend and a higher share in the upper half of v
+    rising = upper > lower and trend.statistic > 0 and trend.pvalue < 0.05
     return Signature(
         "S4 no runaway", "<= 5% of a 1,000-run hypercube collapse (cohesion < 0.05); disengagement rises with v",
         collapsed <= 0.05 and rising,
-        {"runs": runs, "collapsed_share": collapsed, "disengaged_share_by_v_quartile": shares},
+        {"runs": runs, "collapsed_share": collapsed, "disengaged_share_v_below_0.5": lower,
+         "disengaged_share_v_above_0.5": upper, "spearman_v_disengaged": float(trend.statistic),
+         "p_value": float(trend.pvalue), "by_v_quartile": shares},
     )  # fmt: skip
 
 
