@@ -79,9 +79,11 @@ def test_fiscal_space_lags_and_bunching():
     assert w.tolist() == [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 1.0]]
     assert np.sum(w * [1, 2, 3], axis=-1) == pytest.approx([1.0, 1.5, 3.0])  # the mean lag
     assert R.lagged_target(np.array([3.0, 2.0, 1.0]), R.lag_weights(1.5)) == pytest.approx(2.5)
-    jumped = R.bunching(np.array([1.8, 1.5, 2.1, 1.8]), 2.0, 2.1, 0.35, 1.0, np.array([1, 1, 1, 0]))
-    assert jumped.tolist() == [2.1, 1.5, 2.1, 1.8]  # near the line jumps it; far, above or unbound do not
-    assert R.bunching(1.8, 2.0, 2.1, 0.35, 0.0, 1.0) == 1.8  # no jump long before the deadline
+    target = np.array([1.8, 1.8, 2.1, 1.8])
+    need = np.array([1.7, 1.2, 2.1, 1.7])
+    jumped = R.bunching(target, need, 2.0, 2.1, 0.35, 1.0, np.array([1, 1, 1, 0]))
+    assert jumped.tolist() == [2.1, 1.8, 2.1, 1.8]  # own need near the line jumps it; far need, above or unbound do not
+    assert R.bunching(1.8, 1.7, 2.0, 2.1, 0.35, 0.0, 1.0) == 1.8  # no jump long before the deadline
 
 
 def test_reciprocity_is_keeping_pace_with_the_pledge():
