@@ -1,21 +1,25 @@
-"""The batch engine: R runs of the alliance advanced at once on arrays of shape (R, N).
+"""The batch engine: R runs of the alliance advanced at once on arrays of shape (R, N) and (R, N, N).
 
-It repeats :class:`~cohesion_sim.model.AllianceModel`'s year (MODEL.md's schedule) with the
-same rule functions (:func:`~cohesion_sim.rules.decide_member` and friends), the same
-initialization (:mod:`cohesion_sim.alliance`) and the same reporting
-(:func:`~cohesion_sim.metrics.state_metrics`), so there is no second copy of the model's logic.
-Only the bookkeeping differs: instead of 32 agents holding floats, the engine holds arrays
-with one row per run.
+Model 2.0 (issue 9) lives here first: the year in :meth:`BatchEngine.step` composes the rule
+functions (:func:`~cohesion_sim.rules.decide_member` and friends), the start comes from
+:mod:`cohesion_sim.alliance` (observed conditions, ally effects) and reporting from
+:func:`~cohesion_sim.metrics.state_metrics`. The Mesa model has not been ported yet, so the old
+engine-equals-model guarantee does not hold on this branch.
 
-Every run has its own scenario and seed. Its random numbers come from its own
-``numpy.random.default_rng(seed)`` in the model's order (fiscal space at initialization, then
-each year the US shock followed by one budget shock per ally), so a run of the engine equals
-``AllianceModel(scenario, rng=seed)`` run alone (``tests/test_engine.py`` checks to 1e-9).
+State the year needs (R runs, N allies; the US is one column, ``us_index``):
+
+- fixed per run: ``exposure`` (R, N, 3), ``gdp`` (R, N, grows), ``space`` (R, N) fiscal space from debt,
+  ``max_rise`` (R, N), ``rivalry`` (R, N, N), ``rivalry_threat`` (R, N), ``private_demand`` (R, N),
+  ``hedge_threshold`` (R, N) (drawn from each run's rng after the yearly shocks), ``accession`` (N,);
+- dynamic: ``spending``, ``previous_spending``, ``transatlantic``, ``european`` (two commitments),
+  ``reliability``, ``threat``, ``status``, ``partner_ties``, ``exempt``, ``path_start`` (all (R, N)),
+  ``plans`` (R, N, 3) budget targets decided 1-3 years ago, ``tension`` (R, N, N);
+- per run: ``vacuum``, ``previous_vacuum``, ``last_change`` (for erratic moves), ``deviation``,
+  ``pressure``, guideline ``level``/``adopted``/``deadline`` (all (R,)).
 
 Per-run parameters reach the rules as arrays that broadcast against the ally axis: shape
 (R, 1) for values the rules use per ally, (R, 1, 1) for values they use per pair of allies.
-Schedules (vacuum path, pressure, threat levels, summits) are evaluated per run in a small
-Python loop once at set-up.
+Schedules (vacuum path, pressure, threat levels, summits) are evaluated per run once at set-up.
 """
 
 from __future__ import annotations

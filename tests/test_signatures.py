@@ -34,7 +34,7 @@ def test_s4_no_runaway():
 
 @pytest.mark.slow
 def test_s5_the_us_stance_drives_outcomes():
-    check(sig.s5_stance_drives(base_samples=128))
+    check(sig.s5_stance_drives(base_samples=64))  # 768 runs; the gap (about 0.1 against 0.001) is wide
 
 
 def test_s6_free_riding_and_threat():
