@@ -40,7 +40,10 @@ class MemberState(mesa.Agent):
         has_armed_forces: False for Iceland (no spending, still votes).
         exposure: east, south, hybrid exposure in [0, 1]; doubles as strategic priorities.
         spending: core defence, % of GDP.
-        commitment: willingness to carry alliance decisions, in [0, 1].
+        commitment: willingness to carry alliance decisions, in [0, 1]: the geometric mean of
+            ``transatlantic_commitment`` (to the bond with the US) and ``european_commitment``
+            (to European allies and Canada), Snyder's two sides of the alliance security dilemma.
+        member: a member this year (from its accession year on).
         us_reliability: trust in the US guarantee, in [0, 1].
         threat: perceived threat, in [0, 1].
         status: "aligned", "hedging" or "disengaged".
@@ -52,7 +55,8 @@ class MemberState(mesa.Agent):
     """
 
     spending = _column("spending", "core defence, % of GDP")
-    commitment = _column("commitment", "willingness to carry alliance decisions, in [0, 1]")
+    transatlantic_commitment = _column("transatlantic", "commitment to the transatlantic bond, in [0, 1]")
+    european_commitment = _column("european", "commitment to European allies and Canada, in [0, 1]")
     us_reliability = _column("reliability", "trust in the US guarantee, in [0, 1]")
     threat = _column("threat", "perceived threat, in [0, 1]")
     partner_ties = _column("partner_ties", "ties to non-NATO democracies, in [0, 1]")
@@ -70,7 +74,15 @@ class MemberState(mesa.Agent):
         self.is_european = bool(structure.is_europe[index])
         self.has_armed_forces = ally.has_armed_forces
         self.exposure = model.runs.exposure[0, index]
-        self.priorities = model.runs.priorities[0, index]
+
+    @property
+    def commitment(self) -> float:
+        """Overall commitment: the geometric mean of the two commitments."""
+        return float(self.model.state.commitment[0, self.index])
+
+    @property
+    def member(self) -> bool:
+        return bool(self.model.runs.alliance.accession[self.index] <= self.model.state.year)
 
     @property
     def status_code(self) -> int:
@@ -81,12 +93,17 @@ class MemberState(mesa.Agent):
         return STATUS_NAMES[self.status_code]
 
     @property
+    def fiscal_space(self) -> float:
+        """Fiscal space from government debt, in [0, 1]."""
+        return float(self.model.runs.space[0, self.index])
+
+    @property
     def exempt(self) -> bool:
         return bool(self.model.state.exempt[0, self.index])
 
     @property
     def max_rise(self) -> float:
-        return float(self.model.runs.draws.max_rise[0, self.index])
+        return float(self.model.runs.max_rise[0, self.index])
 
     @property
     def budget(self) -> float:
@@ -138,7 +155,6 @@ class UnitedStates(mesa.Agent):
         self.index = index
         self.lat, self.lon = ally.capital_lat, ally.capital_lon
         self.exposure = model.runs.exposure[0, index]
-        self.priorities = model.runs.priorities[0, index]
 
     def _run_value(self, name: str) -> float:
         return float(getattr(self.model.state, name)[0])

@@ -84,7 +84,7 @@ class BatchEngine:
         final = self.state.year >= self.runs.end_year
         keep = self.keep_yearly or self.keep_agents
         if not (keep or final):
-            self.min_cohesion = np.minimum(self.min_cohesion, current_cohesion(self.state))
+            self.min_cohesion = np.minimum(self.min_cohesion, current_cohesion(self.state, self.runs))
             return
         self.metrics = measure(self.state, self.runs, with_blocs=self.with_blocs)
         self.min_cohesion = np.minimum(self.min_cohesion, self.metrics["cohesion"])

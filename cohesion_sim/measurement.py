@@ -9,21 +9,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from .metrics import alliance_weights, blocs, cohesion, state_metrics
+from .metrics import blocs, pair_weights, state_metrics, sub_cohesion
+from .rules import DISENGAGED
 from .runs import Runs
 from .schedules import DIRECTIONS
 from .state import AllianceState
 
 
+def us_europe_budget(state: AllianceState, runs: Runs) -> np.ndarray:
+    """The US defence effort for European security, phi_US (1 - v) M_US (US$ bn): it shrinks with the vacuum."""
+    us_budget = state.spending[:, runs.us] / 100.0 * state.gdp[:, runs.us]
+    return runs.params.run("us_share_for_europe") * (1.0 - state.vacuum) * us_budget
+
+
 def measure(state: AllianceState, runs: Runs, *, with_blocs: bool = True) -> dict[str, np.ndarray]:
-    """Every model reporter for this year, shape (R,); ``blocs`` is -1 unless ``with_blocs`` (Louvain is the slow part)."""
+    """Every model reporter for this year, shape (R,); ``blocs`` is -1 (modularity NaN) unless ``with_blocs``."""
     a = runs.alliance
+    member = runs.members_in(state.year)
     values = state_metrics(
-        state.spending, state.commitment, state.gdp, state.status, state.tension, state.path_start, state.exempt,
-        state.level, state.adopted, state.deadline, state.year, a.armed, a.us_mask, a.is_europe,
+        spending=state.spending, transatlantic=state.transatlantic, european=state.european, vacuum=state.vacuum,
+        gdp=state.gdp, status=state.status, tension=state.tension, path_start=state.path_start, exempt=state.exempt,
+        level=state.level, adopted=state.adopted, deadline=state.deadline, year=state.year, armed=a.armed,
+        us_mask=a.us_mask, is_europe=a.is_europe, member=member, us_europe_budget=us_europe_budget(state, runs),
     )  # fmt: skip
     weights = values.pop("weights")
-    values["blocs"] = np.array([blocs(w) for w in weights]) if with_blocs else np.full(runs.count, -1)
+    if with_blocs:
+        engaged = (state.status != DISENGAGED) * member[None, :]
+        found = [blocs(w, engaged=e) for w, e in zip(weights, engaged)]
+        values["blocs"] = np.array([count for count, _ in found])
+        values["modularity"] = np.array([quality for _, quality in found])
+    else:
+        values["blocs"] = np.full(runs.count, -1)
+        values["modularity"] = np.full(runs.count, np.nan)
     return {
         "year": np.full(runs.count, state.year),
         "vacuum": state.vacuum.copy(),
@@ -35,9 +52,12 @@ def measure(state: AllianceState, runs: Runs, *, with_blocs: bool = True) -> dic
     }
 
 
-def current_cohesion(state: AllianceState) -> np.ndarray:
+def current_cohesion(state: AllianceState, runs: Runs) -> np.ndarray:
     """Cohesion alone (cheap), for tracking a run's lowest cohesion between full measurements."""
-    return cohesion(alliance_weights(state.commitment, state.tension))
+    member = runs.members_in(state.year)
+    a = runs.alliance
+    weights = pair_weights(state.transatlantic, state.european, state.vacuum, state.tension, a.us_mask, member)
+    return sub_cohesion(weights, member)
 
 
 def agent_values(state: AllianceState, runs: Runs) -> dict[str, np.ndarray]:
@@ -45,7 +65,9 @@ def agent_values(state: AllianceState, runs: Runs) -> dict[str, np.ndarray]:
     level = state.level[:, None]
     return {
         "spending": state.spending.copy(),
-        "commitment": state.commitment.copy(),
+        "commitment": state.commitment,
+        "transatlantic_commitment": state.transatlantic.copy(),
+        "european_commitment": state.european.copy(),
         "us_reliability": state.reliability.copy(),
         "threat": state.threat.copy(),
         "tension_with_us": state.tension[:, :, runs.us].copy(),
@@ -53,4 +75,5 @@ def agent_values(state: AllianceState, runs: Runs) -> dict[str, np.ndarray]:
         "status": state.status.copy(),
         "meets_guideline": (runs.alliance.armed > 0) & np.isfinite(level)
         & (state.spending >= np.nan_to_num(level, nan=np.inf)),
+        "member": np.broadcast_to(runs.members_in(state.year), state.spending.shape).copy(),
     }

@@ -22,14 +22,16 @@ from types import SimpleNamespace
 import numpy as np
 
 from .alliance import Alliance, build_alliance, dispute_matrices, starting_guideline, starting_state
+from .rules import lag_weights
 from .scenario import Scenario
 from .schedules import threat_levels
 
 #: Parameters the rules apply per pair of allies (on tension rows): shape (R, 1, 1).
 PAIR_PARAMETERS = frozenset(
     {
-        "peer_threat_bandwidth", "coordination", "pillar_coordination", "tension_decay", "grievance_tension",
-        "divergence_tension", "pressure_tension", "coordination_effect",
+        "peer_threat_bandwidth", "coordination", "pillar_coordination", "partner_intelligence", "tension_decay",
+        "grievance_tension", "divergence_tension", "pressure_tension", "coordination_effect", "rivalry_tension",
+        "balance_tension", "pillar_friction",
     }
 )  # fmt: skip
 #: Levers: scenario schedules evaluated each year (dated interventions), shaped like any other parameter.
@@ -52,6 +54,8 @@ class RunParameters:
             values = np.array([getattr(s, name) for s in scenarios], dtype=float)
             self._flat[name] = values
             setattr(self, name, _shaped(name, values))
+        # derived: weights of the decisions taken 1, 2, 3 years ago in this year's outlays, shape (R, 1, 3)
+        self.lag_weights = lag_weights(self._flat["budget_lag"])[:, None, :]
 
     def run(self, name: str) -> np.ndarray:
         """A parameter with shape (R,)."""
@@ -76,6 +80,7 @@ class YearlyPaths:
     summit_due: np.ndarray  # bool
     item_level: np.ndarray  # NaN unless a guideline item is on the agenda
     item_deadline: np.ndarray
+    substantive: np.ndarray  # bool: a guideline item (a unity declaration is symbolic)
     qualified_majority: np.ndarray  # bool: the decision rule in force
     levers: dict[str, np.ndarray]  # coordination, pillar_coordination, partnerships
 
@@ -94,6 +99,7 @@ def yearly_paths(scenarios: Sequence[Scenario]) -> YearlyPaths:
             "summit_due": [p.summit_due(y) for y in years],
             "item_level": [item.level if item else np.nan for item in guideline],
             "item_deadline": [item.deadline if item else np.nan for item in guideline],
+            "substantive": [item is not None for item in guideline],
             "qualified_majority": [p.decision_rule.at(y) == "qualified_majority" for y in years],
             **{lever: [getattr(p, lever).at(y) for y in years] for lever in LEVERS},
         }
@@ -108,6 +114,7 @@ def yearly_paths(scenarios: Sequence[Scenario]) -> YearlyPaths:
         summit_due=stacked["summit_due"].astype(bool),
         item_level=stacked["item_level"].astype(float),
         item_deadline=stacked["item_deadline"].astype(float),
+        substantive=stacked["substantive"].astype(bool),
         qualified_majority=stacked["qualified_majority"].astype(bool),
         levers={lever: stacked[lever].astype(float) for lever in LEVERS},
     )
@@ -117,24 +124,23 @@ def yearly_paths(scenarios: Sequence[Scenario]) -> YearlyPaths:
 class RandomDraws:
     """Every random number of R runs, drawn in one place at set-up from each run's own generator.
 
-    Per run, in this order: fiscal space (``max_rise``, one per ally), then each simulated year
-    the US's erratic shock followed by one budget shock per ally.
+    Per run, in this order: each simulated year the US's erratic shock followed by one budget
+    shock per ally; then one hedging threshold per ally (heterogeneous thresholds).
     """
 
-    max_rise: np.ndarray  # (R, N)
     us_shocks: np.ndarray  # (R, years - 1)
     budget_shocks: np.ndarray  # (R, years - 1, N)
+    hedge_threshold: np.ndarray  # (R, N)
 
     @classmethod
     def draw(cls, generators: Sequence[np.random.Generator], n: int, simulated_years: int, params: RunParameters):
-        low, high = params.run("max_rise_low"), params.run("max_rise_high")
-        max_rise = np.empty((len(generators), n))
+        mean, spread = params.run("hedge_threshold"), params.run("hedge_spread")
         shocks = np.empty((len(generators), simulated_years, n + 1))
+        threshold = np.empty((len(generators), n))
         for r, rng in enumerate(generators):
-            max_rise[r] = rng.uniform(low[r], high[r], size=n)
-            # a block of standard normals is the same stream as one standard_normal() then standard_normal(N) a year
             shocks[r] = rng.standard_normal(simulated_years * (n + 1)).reshape(simulated_years, n + 1)
-        return cls(max_rise=max_rise, us_shocks=shocks[:, :, 0], budget_shocks=shocks[:, :, 1:])
+            threshold[r] = mean[r] + spread[r] * rng.standard_normal(n)
+        return cls(us_shocks=shocks[:, :, 0], budget_shocks=shocks[:, :, 1:], hedge_threshold=threshold)
 
 
 @dataclass(frozen=True)
@@ -147,10 +153,10 @@ class Runs:
     paths: YearlyPaths
     draws: RandomDraws
     exposure: np.ndarray  # (R, N, 3)
-    priorities: np.ndarray  # (R, N, 4)
-    divergence: np.ndarray  # (R, N, N)
-    us_focus: np.ndarray  # (R, 4)
-    european_priorities: np.ndarray  # (R, 4)
+    space: np.ndarray  # (R, N) fiscal space from debt, in [0, 1]
+    max_rise: np.ndarray  # (R, N) largest yearly rise fiscal space allows
+    rivalry: np.ndarray  # (R, N, N) standing rivalries (data)
+    rivalry_threat: np.ndarray  # (R, N) threat from a rival ally
     disputes: tuple[dict[int, np.ndarray], ...]  # per run {year: (N, N)}
     starts: tuple  # per run StartingState
     guidelines: np.ndarray  # (R, 3): level, adopted, deadline at the start (NaN if none)
@@ -173,6 +179,10 @@ class Runs:
     @property
     def us(self) -> int:
         return self.alliance.us_index
+
+    def members_in(self, year: int) -> np.ndarray:
+        """(N,) 1.0 for allies that are members in ``year`` (accession year or later)."""
+        return self.alliance.members_in(year)
 
     def t(self, year: int) -> int:
         """Column of ``year`` in the yearly paths."""
@@ -207,8 +217,8 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
     for s in scenarios:
         if id(s) in per_object:
             continue
-        key = (s.east_distance_km, s.east_border_bonus, s.south_coast_exposure, s.hybrid_exposure, s.us_pivot,
-               s.us_spending)  # fmt: skip
+        key = (s.east_distance_km, s.east_border_bonus, s.south_coast_exposure, s.hybrid_exposure, s.us_spending,
+               s.debt_limit, s.max_rise_low, s.max_rise_high, s.rivalry_threat)  # fmt: skip
         if key not in structures:
             structures[key] = build_alliance(s, data_year, allies)
         alliance = structures[key]
@@ -227,10 +237,10 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
         paths=yearly_paths(scenarios),
         draws=RandomDraws.draw(generators, structure[0].n, first.end_year - first.start_year, params),
         exposure=np.stack([a.exposure for a in structure]),
-        priorities=np.stack([a.priorities for a in structure]),
-        divergence=np.stack([a.divergence for a in structure]),
-        us_focus=np.stack([a.us_focus for a in structure]),
-        european_priorities=np.stack([a.european_priorities for a in structure]),
+        space=np.stack([a.space for a in structure]),
+        max_rise=np.stack([a.max_rise for a in structure]),
+        rivalry=np.stack([a.rivalry for a in structure]),
+        rivalry_threat=np.stack([a.rivalry_threat for a in structure]),
         disputes=tuple(setup[2] for setup in setups),
         starts=tuple(setup[1] for setup in setups),
         guidelines=np.array([setup[3] for setup in setups], dtype=float),

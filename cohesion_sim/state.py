@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rules import ALIGNED
+from .rules import ALIGNED, overall_commitment
 from .runs import Runs
 
 #: The summit outcome of a year, as stored in the state (``SUMMIT_OUTCOMES[code]`` is its name).
@@ -24,7 +24,10 @@ class AllianceState:
 
     year: int
     spending: np.ndarray  # (R, N) core defence, % of GDP
-    commitment: np.ndarray  # (R, N) in [0, 1]; the US column is 1 - vacuum
+    previous_spending: np.ndarray  # (R, N) last year's (reciprocity reads the change)
+    plans: np.ndarray  # (R, N, 3) budget targets decided 1, 2 and 3 years ago (budget lags)
+    transatlantic: np.ndarray  # (R, N) commitment to the transatlantic bond; the US column is 1 - vacuum
+    european: np.ndarray  # (R, N) commitment to European allies and Canada; the US column is 1 - vacuum
     reliability: np.ndarray  # (R, N) trust in the US guarantee; 1 for the US
     threat: np.ndarray  # (R, N) perceived threat
     status: np.ndarray  # (R, N) status codes (rules.ALIGNED, HEDGING, DISENGAGED); the US is aligned
@@ -40,6 +43,7 @@ class AllianceState:
     vacuum: np.ndarray  # (R,)
     previous_vacuum: np.ndarray  # (R,)
     deviation: np.ndarray  # (R,) erratic part of the vacuum
+    last_change: np.ndarray  # (R,) last year's change in the vacuum (reversals are erratic)
     pressure: np.ndarray  # (R,)
     tau: np.ndarray  # (R, 3) threat levels east, south, hybrid
     partner_gdp: np.ndarray  # (R, P)
@@ -50,6 +54,11 @@ class AllianceState:
     @property
     def runs(self) -> int:
         return self.spending.shape[0]
+
+    @property
+    def commitment(self) -> np.ndarray:
+        """Overall commitment (R, N): the geometric mean of the two commitments (Snyder)."""
+        return overall_commitment(self.transatlantic, self.european)
 
 
 def initial_state(runs: Runs) -> AllianceState:
@@ -64,7 +73,10 @@ def initial_state(runs: Runs) -> AllianceState:
     return AllianceState(
         year=runs.start_year,
         spending=spending,
-        commitment=stack("commitment"),
+        previous_spending=spending.copy(),
+        plans=np.repeat(spending[:, :, None], 3, axis=2),
+        transatlantic=stack("transatlantic"),
+        european=stack("european"),
         reliability=stack("reliability"),
         threat=stack("threat"),
         status=status,
@@ -80,7 +92,8 @@ def initial_state(runs: Runs) -> AllianceState:
         vacuum=vacuum,
         previous_vacuum=vacuum.copy(),
         deviation=np.zeros(count),
-        pressure=runs.paths.pressure[:, 0].copy(),
+        last_change=np.zeros(count),
+        pressure=np.array([s.pressure for s in starts], dtype=float),
         tau=runs.paths.tau[:, 0].copy(),
         partner_gdp=runs.partner_gdp.copy(),
         summit=np.zeros(count, dtype=int),

@@ -91,7 +91,7 @@ def test_impossible_schedules_and_years(tmp_path):
     assert "agenda[0].year" in error_for(write(tmp_path, "agenda: [{year: 2020, level: 3, deadline: 2030}]\n"))
     assert "needs both 'level' and 'deadline'" in error_for(write(tmp_path, "agenda: [{year: 2026, level: 3}]\n"))
     assert "deadline 2020 is before" in error_for(write(tmp_path, "guideline: {level: 2, adopted: 2024, deadline: 2020}\n"))
-    assert "max_rise_high" in error_for(write(tmp_path, "max_rise_low: 1.0\nmax_rise_high: 0.5\n"))
+    assert "max_rise_high" in error_for(write(tmp_path, "max_rise_low: 0.8\nmax_rise_high: 0.6\n"))
 
 
 def test_malformed_yaml_names_line_and_column(tmp_path):
@@ -141,7 +141,7 @@ def test_schedule_errors_are_readable(tmp_path):
 
 def test_trust_must_be_lost_faster_than_regained():
     with pytest.raises(ScenarioError, match="trust_loss.*must be at least trust_gain"):
-        load_scenario("baseline", trust_gain=0.9, trust_loss=0.05)
+        load_scenario("baseline", trust_gain=0.35, trust_loss=0.2)
 
 
 def test_a_variant_inherits_title_and_description_and_a_standalone_file_needs_them(tmp_path):
