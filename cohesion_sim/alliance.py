@@ -250,7 +250,7 @@ def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
     reliability = reliability_rest_point(vacuum, tension[:, us])
     entrapment = priority_divergence(priorities, agenda)
     peers = (1 - identity) * (armed * member)[None, :]
-    grievance = burden_grievance(spending, threat, spending[None, :], threat[None, :], peers, p.peer_threat_bandwidth) * armed
+    grievance = burden_grievance(spending=spending, threat=threat, peer_spending=spending[None, :], peer_threat=threat[None, :], peer_mask=peers, bandwidth=p.peer_threat_bandwidth) * armed
     europeans = (1 - identity) * ((1 - alliance.us_mask) * member)[None, :]
     european_tension = np.sum(tension * europeans, axis=1) / np.maximum(europeans.sum(axis=1), 1)
     fear = abandonment_fear(threat, reliability, vacuum)
@@ -277,8 +277,8 @@ def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
         budgets = spending / 100.0 * alliance.gdp
         counts = (1 - identity) * ((1 - alliance.us_mask) * member)[None, :]
         provision = allied_provision(
-            alliance.gdp, european[None, :], tension, budgets[None, :], counts, reliability, vacuum, budgets[us],
-            c["us_share_for_europe"],
+            own_gdp=alliance.gdp, commitment=european[None, :], tension_row=tension, budgets=budgets[None, :], counts=counts, reliability=reliability, vacuum=vacuum, us_budget=budgets[us],
+            us_share_for_europe=c["us_share_for_europe"],
         )  # fmt: skip
         private = private_demand_at_rest(
             spending=spending, threat=threat, fear=fear, coverage=deterrence_coverage(provision, c["half_coverage"]),

@@ -56,7 +56,7 @@ def current_cohesion(state: AllianceState, runs: Runs) -> np.ndarray:
     """Cohesion alone (cheap), for tracking a run's lowest cohesion between full measurements."""
     member = runs.members_in(state.year)
     a = runs.alliance
-    weights = pair_weights(state.transatlantic, state.european, state.vacuum, state.tension, a.us_mask, member)
+    weights = pair_weights(transatlantic=state.transatlantic, european=state.european, vacuum=state.vacuum, tension=state.tension, us_mask=a.us_mask, member=member)
     return sub_cohesion(weights, member)
 
 

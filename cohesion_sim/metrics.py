@@ -117,7 +117,7 @@ def mean_pair_tension(tension, mask_a, mask_b):
     return np.sum(tension * pairs, axis=(-1, -2)) / np.maximum(np.sum(pairs, axis=(-1, -2)), 1e-12)
 
 
-def pair_weights(transatlantic, european, vacuum, tension, us_mask, member):
+def pair_weights(*, transatlantic, european, vacuum, tension, us_mask, member):
     """w_ij = sqrt(c_i c_j)(1 - T_ij) with the commitment each pair rests on (Snyder's two commitments).
 
     Between two allies other than the US: their commitments to European allies (and Canada);
@@ -170,7 +170,7 @@ def state_metrics(
 
     member = np.asarray(member, dtype=float)
     others = (1.0 - us_mask) * member
-    weights = pair_weights(transatlantic, european, vacuum, tension, us_mask, member)
+    weights = pair_weights(transatlantic=transatlantic, european=european, vacuum=vacuum, tension=tension, us_mask=us_mask, member=member)
     level = np.asarray(level, dtype=float)
     has_guideline = np.isfinite(level)
     path = guideline_path(

@@ -135,8 +135,8 @@ def year_inputs(state: AllianceState, runs: Runs, year: int, erratic: np.ndarray
     priorities = all_priorities(a, state.tau, p.run("us_pivot"), state.vacuum)  # (R, N, 4)
     divergence, agenda = divergence_and_agenda(priorities, a.us_mask, state.vacuum)  # (R, N, N), (R, 4)
     level, adopted, deadline = state.level[:, None], state.adopted[:, None], state.deadline[:, None]
-    shortfall = guideline_shortfall(state.spending, state.path_start, a.armed * member, state.exempt, year, level,
-                                    adopted, deadline) * (1.0 - a.us_mask)  # fmt: skip
+    shortfall = guideline_shortfall(spending=state.spending, path_start=state.path_start, armed=a.armed * member, exempt=state.exempt, year=year, guideline=level,
+                                    adopted=adopted, deadline=deadline) * (1.0 - a.us_mask)  # fmt: skip
     us_budget = state.spending[:, runs.us] / 100.0 * state.gdp[:, runs.us]
     context = YearContext(
         year=year, vacuum=state.vacuum[:, None], erratic=erratic[:, None], pressure=state.pressure[:, None],
@@ -203,7 +203,7 @@ def hold_summit(state: AllianceState, runs: Runs, t: int, due: np.ndarray) -> Su
     disengaged = (state.status == DISENGAGED) & (a.us_mask == 0)
     voting = state.commitment
     voting[:, runs.us] = us_voting_commitment(state.vacuum, state.pressure, is_guideline)
-    yes = supports_item(voting, spending, item_level, disengaged, p.support_threshold, p.support_slope)
+    yes = supports_item(commitment=voting, spending=spending, item_level=item_level, disengaged=disengaged, support_threshold=p.support_threshold, support_slope=p.support_slope)
     # voters: members; the US only on items that concern it (a guideline), never a veto on European items
     voters = member[None, :] * np.where(is_guideline[:, None], 1.0, 1.0 - a.us_mask[None, :]) > 0
     qualified_majority = runs.paths.qualified_majority[:, t]

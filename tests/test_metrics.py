@@ -58,11 +58,11 @@ def test_pair_weights_use_each_pairs_commitment():
 
     us = np.zeros(4)
     us[3] = 1.0
-    w = pair_weights(np.array([0.25, 0.25, 0.25, 0.0]), np.array([1.0, 1.0, 0.64, 0.0]), 0.75, np.zeros((4, 4)), us,
-                     np.array([1.0, 1.0, 1.0, 0.0]))  # the third ally is not yet a member: no weight
+    w = pair_weights(transatlantic=np.array([0.25, 0.25, 0.25, 0.0]), european=np.array([1.0, 1.0, 0.64, 0.0]), vacuum=0.75, tension=np.zeros((4, 4)), us_mask=us,
+                     member=np.array([1.0, 1.0, 1.0, 0.0]))  # the third ally is not yet a member: no weight
     assert w[0, 1] == pytest.approx(1.0)  # two Europeans: their European commitments
     assert w[0, 3] == pytest.approx(np.sqrt(0.25 * 0.25) * 0.0)  # the US is no member here
-    w = pair_weights(np.array([0.25, 0.25, 0.25, 0.0]), np.array([1.0, 1.0, 0.64, 0.0]), 0.75, np.zeros((4, 4)), us,
-                     np.ones(4))  # fmt: skip
+    w = pair_weights(transatlantic=np.array([0.25, 0.25, 0.25, 0.0]), european=np.array([1.0, 1.0, 0.64, 0.0]), vacuum=0.75, tension=np.zeros((4, 4)), us_mask=us,
+                     member=np.ones(4))  # fmt: skip
     assert w[0, 3] == pytest.approx(np.sqrt(0.25 * 0.25))  # with the US: transatlantic commitment and 1 - v
     assert w[0, 2] == pytest.approx(0.8)

@@ -41,10 +41,10 @@ def test_vacuum_deviation_reverts_to_the_path():
 def test_spill_in_falls_with_vacuum_tension_and_own_size():
     kw = dict(commitment=np.array([0.8, 0.8]), budgets=np.array([50.0, 50.0]), counts=np.array([1.0, 1.0]),
               reliability=0.7, us_budget=900.0, us_share_for_europe=0.3)  # fmt: skip
-    base = R.allied_provision(100.0, tension_row=np.zeros(2), vacuum=0.2, **kw)
-    assert R.allied_provision(100.0, tension_row=np.zeros(2), vacuum=0.8, **kw) < base
-    assert R.allied_provision(100.0, tension_row=np.full(2, 0.5), vacuum=0.2, **kw) < base
-    assert R.allied_provision(1000.0, tension_row=np.zeros(2), vacuum=0.2, **kw) < base
+    base = R.allied_provision(own_gdp=100.0, tension_row=np.zeros(2), vacuum=0.2, **kw)
+    assert R.allied_provision(own_gdp=100.0, tension_row=np.zeros(2), vacuum=0.8, **kw) < base
+    assert R.allied_provision(own_gdp=100.0, tension_row=np.full(2, 0.5), vacuum=0.2, **kw) < base
+    assert R.allied_provision(own_gdp=1000.0, tension_row=np.zeros(2), vacuum=0.2, **kw) < base
 
 
 def test_demand_rises_with_threat_and_fear_and_is_crowded_out_by_coverage():
@@ -81,9 +81,9 @@ def test_fiscal_space_lags_and_bunching():
     assert R.lagged_target(np.array([3.0, 2.0, 1.0]), R.lag_weights(1.5)) == pytest.approx(2.5)
     target = np.array([1.8, 1.8, 2.1, 1.8])
     need = np.array([1.7, 1.2, 2.1, 1.7])
-    jumped = R.bunching(target, need, 2.0, 2.1, 0.35, 1.0, np.array([1, 1, 1, 0]))
+    jumped = R.bunching(target=target, need=need, guideline=2.0, aim=2.1, reach=0.35, nearness=1.0, bound=np.array([1, 1, 1, 0]))
     assert jumped.tolist() == [2.1, 1.8, 2.1, 1.8]  # own need near the line jumps it; far need, above or unbound do not
-    assert R.bunching(1.8, 1.7, 2.0, 2.1, 0.35, 0.0, 1.0) == 1.8  # no jump long before the deadline
+    assert R.bunching(target=1.8, need=1.7, guideline=2.0, aim=2.1, reach=0.35, nearness=0.0, bound=1.0) == 1.8  # no jump long before the deadline
 
 
 def test_reciprocity_is_keeping_pace_with_the_pledge():
@@ -122,9 +122,9 @@ def test_guideline_path_and_pull():
 
 
 def test_budget_inertia_caps_rises_and_cuts():
-    assert R.budget_inertia(1.0, 5.0, 0.0, 0.6, 0.5, 0.3) == pytest.approx(1.5)
-    assert R.budget_inertia(3.0, 0.0, 0.0, 0.6, 0.5, 0.3) == pytest.approx(2.7)
-    assert R.budget_inertia(1.0, 1.5, 0.0, 0.6, 1.0, 0.3) == pytest.approx(1.3)
+    assert R.budget_inertia(spending=1.0, target=5.0, noise=0.0, adjustment_speed=0.6, max_rise=0.5, max_cut=0.3) == pytest.approx(1.5)
+    assert R.budget_inertia(spending=3.0, target=0.0, noise=0.0, adjustment_speed=0.6, max_rise=0.5, max_cut=0.3) == pytest.approx(2.7)
+    assert R.budget_inertia(spending=1.0, target=1.5, noise=0.0, adjustment_speed=0.6, max_rise=1.0, max_cut=0.3) == pytest.approx(1.3)
 
 
 def test_two_commitments_move_as_snyder_says():
@@ -148,8 +148,8 @@ def test_burden_grievance_compares_with_peers_of_similar_threat():
     peers_s = np.array([1.0, 1.2, 4.0])
     peers_t = np.array([0.3, 0.3, 0.9])
     mask = np.ones(3)
-    assert R.burden_grievance(3.0, 0.3, peers_s, peers_t, mask, 0.1) == pytest.approx(1.9, abs=0.01)
-    assert R.burden_grievance(3.0, 0.9, peers_s, peers_t, mask, 0.1) == pytest.approx(0.0)
+    assert R.burden_grievance(spending=3.0, threat=0.3, peer_spending=peers_s, peer_threat=peers_t, peer_mask=mask, bandwidth=0.1) == pytest.approx(1.9, abs=0.01)
+    assert R.burden_grievance(spending=3.0, threat=0.9, peer_spending=peers_s, peer_threat=peers_t, peer_mask=mask, bandwidth=0.1) == pytest.approx(0.0)
 
 
 def test_entrapment_grows_as_the_agenda_leans_to_the_us_focus():
@@ -236,7 +236,7 @@ def test_summit_rules():
     passed, _ = R.summit_decision(yes=yes, qualified_majority=False, allow_exemptions=False, max_exemptions=0,
                                   **dict(kw, voters=np.array([True, True, True, False])))  # fmt: skip
     assert passed
-    support = R.supports_item(np.array([0.5, 0.5, 0.9]), np.array([3.0, 1.0, 1.0]), 3.5, np.array([False, False, True]), 0.35, 0.15)
+    support = R.supports_item(commitment=np.array([0.5, 0.5, 0.9]), spending=np.array([3.0, 1.0, 1.0]), item_level=3.5, disengaged=np.array([False, False, True]), support_threshold=0.35, support_slope=0.15)
     assert support.tolist() == [True, False, False]
 
 

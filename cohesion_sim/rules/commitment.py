@@ -27,7 +27,7 @@ def alliance_agenda(us_focus, european_priorities, vacuum):
     return (1.0 - vacuum) * us_focus + vacuum * european_priorities
 
 
-def burden_grievance(spending, threat, peer_spending, peer_threat, peer_mask, bandwidth):
+def burden_grievance(*, spending, threat, peer_spending, peer_threat, peer_mask, bandwidth):
     """How far i spends above peers of similar threat (threat-similarity-weighted mean), in points of GDP."""
     similarity = np.exp(-(((np.asarray(threat)[..., None] - peer_threat) / bandwidth) ** 2)) * peer_mask
     weight = np.sum(similarity, axis=-1)

@@ -138,8 +138,8 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     fear = abandonment_fear(threat, reliability, world.vacuum)
     counts = (1.0 - own.self_mask) * (1.0 - view.us_mask) * view.member
     provision = allied_provision(
-        own.gdp, view.european, own.tension_row, view.budgets, counts, reliability, world.vacuum, world.us_budget,
-        p.us_share_for_europe,
+        own_gdp=own.gdp, commitment=view.european, tension_row=own.tension_row, budgets=view.budgets, counts=counts, reliability=reliability, vacuum=world.vacuum, us_budget=world.us_budget,
+        us_share_for_europe=p.us_share_for_europe,
     )  # fmt: skip
     hedging = np.asarray(own.status == HEDGING, dtype=float)
     following = own.armed * (own.status != DISENGAGED) * own.member
@@ -166,18 +166,18 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     ) * has_guideline * following  # fmt: skip
     target = guideline_pull(need, path, strength)
     ahead = deadline_nearness(world.year + p.budget_lag, adopted, deadline)
-    target = bunching(target, need, level, level + 0.5 * p.compliance_margin, p.bunching_reach, ahead**2,
-                      has_guideline * following * (1.0 - own.exempt))  # fmt: skip
+    target = bunching(target=target, need=need, guideline=level, aim=level + 0.5 * p.compliance_margin, reach=p.bunching_reach, nearness=ahead**2,
+                      bound=has_guideline * following * (1.0 - own.exempt))  # fmt: skip
     # budget lags: this year's outlays execute the decisions of the last three years (lag_weights)
     outlay_target = lagged_target(own.plans, p.lag_weights)
     spending = budget_inertia(
-        own.spending, outlay_target, p.budget_noise * budget_shock, p.adjustment_speed, own.max_rise, p.max_cut
+        spending=own.spending, target=outlay_target, noise=p.budget_noise * budget_shock, adjustment_speed=p.adjustment_speed, max_rise=own.max_rise, max_cut=p.max_cut
     ) * own.armed
 
     # two commitments
     entrapment = priority_divergence(own.priorities, world.agenda)
     peers = (1.0 - own.self_mask) * view.armed * view.member
-    grievance = burden_grievance(own.spending, threat, view.spending, view.threat, peers, p.peer_threat_bandwidth) * own.armed
+    grievance = burden_grievance(spending=own.spending, threat=threat, peer_spending=view.spending, peer_threat=view.threat, peer_mask=peers, bandwidth=p.peer_threat_bandwidth) * own.armed
     europeans = (1.0 - own.self_mask) * (1.0 - view.us_mask) * view.member
     european_tension = np.sum(own.tension_row * europeans, axis=-1) / np.maximum(np.sum(europeans, axis=-1), 1.0)
     transatlantic = commitment_update(own.transatlantic, transatlantic_target(

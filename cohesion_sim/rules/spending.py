@@ -12,7 +12,7 @@ import numpy as np
 
 
 def allied_provision(
-    own_gdp, commitment, tension_row, budgets, counts, reliability, vacuum, us_budget, us_share_for_europe,
+    *, own_gdp, commitment, tension_row, budgets, counts, reliability, vacuum, us_budget, us_share_for_europe,
 ):  # fmt: skip
     """S_i = [sum_j c_j (1 - T_ij) M_j + r_i (1 - v) phi_US M_US] / GDP_i: the defence others provide i (Olson-Zeckhauser).
 
@@ -119,7 +119,7 @@ def guideline_pull(need, path, strength):
     return need + strength * np.maximum(0.0, path - need)
 
 
-def bunching(target, need, guideline, aim, reach, nearness, bound):
+def bunching(*, target, need, guideline, aim, reach, nearness, bound):
     """An ally whose own demand falls short of the guideline by less than ``reach * nearness`` aims just above it.
 
     Being counted as compliant is a discrete, public reward, so allies whose own security need
@@ -133,13 +133,13 @@ def bunching(target, need, guideline, aim, reach, nearness, bound):
     return np.where(jump, np.maximum(target, aim), target)
 
 
-def budget_inertia(spending, target, noise, adjustment_speed, max_rise, max_cut):
+def budget_inertia(*, spending, target, noise, adjustment_speed, max_rise, max_cut):
     """Spending closes part of the gap to its target plus domestic noise, within fiscal limits up and down."""
     change = np.clip(adjustment_speed * (target - spending) + noise, -max_cut, max_rise)
     return np.maximum(spending + change, 0.0)
 
 
-def guideline_shortfall(spending, path_start, armed, exempt, year, guideline, adopted, deadline):
+def guideline_shortfall(*, spending, path_start, armed, exempt, year, guideline, adopted, deadline):
     """Points of GDP an ally is below its path to the guideline in force (0 if none, exempt or unarmed)."""
     has = np.isfinite(guideline)
     path = guideline_path(

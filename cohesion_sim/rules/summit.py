@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def supports_item(commitment, spending, item_level, disengaged, support_threshold, support_slope):
+def supports_item(*, commitment, spending, item_level, disengaged, support_threshold, support_slope):
     """An ally backs the item if its commitment clears a threshold that rises with how far the item is above its spending."""
     gap = np.maximum(0.0, item_level - spending)
     return (commitment >= support_threshold + support_slope * gap) & ~np.asarray(disengaged, dtype=bool)
