@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dataset import Ally, load_allies
-from .fiscal_data import debt_for, load_rivalries
+from .errors import ScenarioError
 from .rules import (
     abandonment_fear,
     allied_provision,
@@ -63,7 +62,7 @@ REST_ITERATIONS = 60
 class Alliance:
     """Fixed facts about the allies (index order = the data file's order)."""
 
-    allies: tuple[Ally, ...]
+    allies: tuple  # the data records (cohesion_sim.dataset.Ally), read by the io layer
     iso3: tuple[str, ...]
     gdp: np.ndarray  # US$ bn in the data year
     spending: np.ndarray  # % of GDP in the data year (US: scenario's us_spending if set)
@@ -91,9 +90,19 @@ class Alliance:
         return (self.accession <= year).astype(float)
 
 
-def build_alliance(params: Scenario, data_year: int, allies: tuple[Ally, ...] | None = None) -> Alliance:
-    """Exposure, fiscal space, rivalries and membership from the data and the scenario's exposure parameters."""
-    allies = allies if allies is not None else load_allies(params.data_file)
+def debt_in(debt, iso3: tuple[str, ...], data_year: int) -> np.ndarray:
+    """Each ally's government debt (% of GDP) in the latest year of the table at or before the data year."""
+    values = []
+    for code in iso3:
+        years = sorted(y for y in debt.get(code, {}) if y <= data_year) if code in debt else []
+        if not years:
+            raise ScenarioError(f"debt data: no figure for {code} in or before {data_year}")
+        values.append(debt[code][years[-1]])
+    return np.array(values, dtype=float)
+
+
+def build_alliance(params: Scenario, data_year: int, allies, debt, rivalries) -> Alliance:
+    """Exposure, fiscal space, rivalries and membership from the data (read by the io layer) and the scenario."""
     iso3 = tuple(a.iso3 for a in allies)
     us = iso3.index("USA")
     east = east_exposure(
@@ -106,11 +115,11 @@ def build_alliance(params: Scenario, data_year: int, allies: tuple[Ally, ...] | 
     spending = np.array([a.spending[data_year] for a in allies])
     if params.us_spending is not None:
         spending[us] = params.us_spending
-    debt = np.array(debt_for(iso3, data_year))
+    debt = debt_in(debt, iso3, data_year)
     space = fiscal_space(debt, params.debt_limit)
     n = len(allies)
     rivalry = np.zeros((n, n))
-    for a, b, level in load_rivalries():
+    for a, b, level in rivalries:
         if a in iso3 and b in iso3:
             i, j = iso3.index(a), iso3.index(b)
             rivalry[i, j] = rivalry[j, i] = level

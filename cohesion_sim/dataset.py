@@ -361,3 +361,55 @@ def _header(path: Path) -> list[str]:
 def count_at_or_above(allies: tuple[Ally, ...], year: int, level: float = 2.0) -> int:
     """Allies with armed forces (the US included) spending at least ``level`` % of GDP in a data year."""
     return sum(1 for a in allies if a.has_armed_forces and a.spending[year] >= level)
+
+
+# ---------------------------------------------------------------------------- structural rivalries
+RIVALRIES_CSV = DATA_DIR / "rivalries.csv"
+
+
+def _rivalry_rows(path: Path, required: tuple[str, ...]):
+    if not path.is_file():
+        raise DataError(f"{path}: data file not found")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
+        return list(enumerate(reader, start=2))
+
+
+def _rivalry_float(raw, path, line, column, low, high):
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise DataError(f"{path}: row {line}, column '{column}': '{raw}' is not a number") from None
+    if not low <= value <= high:
+        raise DataError(f"{path}: row {line}, column '{column}': {value} is outside {low:g}-{high:g}")
+    return value
+
+
+@lru_cache(maxsize=8)
+def load_rivalries(path: str | Path | None = None) -> tuple[tuple[str, str, float], ...]:
+    """Standing rivalries between allies: (iso3_a, iso3_b, level in [0, 1])."""
+    path = Path(path) if path is not None else RIVALRIES_CSV
+    out = []
+    for line, row in _rivalry_rows(path, ("iso3_a", "iso3_b", "level")):
+        a, b = (row[c].strip().upper() for c in ("iso3_a", "iso3_b"))
+        out.append((a, b, _rivalry_float(row["level"], path, line, "level", 0.0, 1.0)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class AllianceData:
+    """Everything the model reads from files, loaded once by the io layer and handed to the core."""
+
+    allies: tuple
+    partners: tuple
+    debt: Mapping[str, Mapping[int, float]]
+    rivalries: tuple[tuple[str, str, float], ...]
+
+
+def load_alliance_data(data_file: str | Path | None = None, debt_file: str | Path | None = None) -> AllianceData:
+    """The allies table (``data_file`` or the package's), partners, government debt and rivalries."""
+    return AllianceData(allies=load_allies(data_file), partners=load_partners(), debt=load_debt(debt_file),
+                        rivalries=load_rivalries())  # fmt: skip

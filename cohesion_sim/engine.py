@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .dataset import DataError, load_allies, load_partners
+from .dataset import DataError, load_alliance_data
 from .errors import ScenarioError, check_seed
 from .measurement import agent_values, current_cohesion, measure
 from .reporters import AGENT_REPORTERS, FINAL_METRICS, SUMMIT_OUTCOMES
@@ -63,11 +63,11 @@ class BatchEngine:
         self.seeds = [check_seed(seed) for seed in seeds]
         self.keep_yearly, self.keep_agents, self.with_blocs = yearly, agents, with_blocs
         try:
-            allies = load_allies(scenarios[0].data_file)
+            data = load_alliance_data(scenarios[0].data_file)
         except DataError as exc:
             raise ScenarioError(f"field 'data_file': {exc}") from None
         generators = [np.random.default_rng(seed) for seed in self.seeds]
-        self.runs = prepare_runs(scenarios, generators, allies, load_partners())
+        self.runs = prepare_runs(scenarios, generators, data)
         self.state = initial_state(self.runs)
         self.iso3 = self.runs.alliance.iso3
         self.min_cohesion = np.full(self.runs.count, np.inf)

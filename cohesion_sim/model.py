@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from .agents import MemberState, Partner, UnitedStates
-from .dataset import DataError, load_allies, load_partners
+from .dataset import DataError, load_alliance_data
 from .errors import ScenarioError, check_seed
 from .measurement import measure
 from .reporters import AGENT_REPORTERS, MODEL_REPORTERS, SUMMIT_OUTCOMES
@@ -51,23 +51,22 @@ class AllianceModel(mesa.Model):
         self.seed = seed
         self.data_year = params.resolved_data_year
         try:
-            allies = load_allies(params.data_file)
+            data = load_alliance_data(params.data_file)
         except DataError as exc:
             raise ScenarioError(f"field 'data_file': {exc}") from None
-        partners = load_partners()
-        self.runs = prepare_runs([params], [self.rng], allies, partners)
+        self.runs = prepare_runs([params], [self.rng], data)
         self.state = initial_state(self.runs)
         self.alliance = self.runs.alliance
         self.n_allies, self.us_index = self.alliance.n, self.alliance.us_index
         self.events: list[dict[str, Any]] = []
 
         self.members: list[MemberState] = []
-        for i, ally in enumerate(allies):
+        for i, ally in enumerate(data.allies):
             if i == self.us_index:
                 self.us = UnitedStates(self, ally, i)
             else:
                 self.members.append(MemberState(self, ally, i))
-        self.partners = [Partner(self, q, k) for k, q in enumerate(partners[: self.runs.partner_gdp.shape[1]])]
+        self.partners = [Partner(self, q, k) for k, q in enumerate(data.partners[: self.runs.partner_gdp.shape[1]])]
 
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in MODEL_REPORTERS},

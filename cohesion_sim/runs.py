@@ -196,8 +196,9 @@ class Runs:
         return np.stack([d.get(year, zeros) for d in self.disputes])
 
 
-def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.Generator], allies, partners=()) -> Runs:
-    """The fixed inputs of R runs: ``allies`` and ``partners`` come from :mod:`cohesion_sim.dataset` (the io layer).
+def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.Generator], data) -> Runs:
+    """The fixed inputs of R runs; ``data`` (allies, partners, debt, rivalries) comes from the io layer
+    (:func:`cohesion_sim.dataset.load_alliance_data`).
 
     All runs must share start year, end year, data year and data file. Set-up work is cached per
     scenario object, so replicates of one scenario should pass the same object.
@@ -220,7 +221,7 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
         key = (s.east_distance_km, s.east_border_bonus, s.south_coast_exposure, s.hybrid_exposure, s.us_spending,
                s.debt_limit, s.max_rise_low, s.max_rise_high, s.rivalry_threat)  # fmt: skip
         if key not in structures:
-            structures[key] = build_alliance(s, data_year, allies)
+            structures[key] = build_alliance(s, data_year, data.allies, data.debt, data.rivalries)
         alliance = structures[key]
         per_object[id(s)] = (alliance, starting_state(alliance, s), dispute_matrices(alliance, s.disputes),
                              starting_guideline(s))  # fmt: skip
@@ -229,7 +230,7 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
     params = RunParameters(scenarios)
     count = len(scenarios)
     enabled = any(s.partnerships.at(y) > 0 for s in scenarios for y in range(s.start_year, s.end_year + 1))
-    partners = tuple(partners) if enabled else ()
+    partners = tuple(data.partners) if enabled else ()
     return Runs(
         scenarios=tuple(scenarios),
         alliance=structure[0],
