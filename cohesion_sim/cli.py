@@ -15,7 +15,7 @@ from pathlib import Path
 from .scenario_files import DEFAULT_SCENARIO, ScenarioError, parse_override
 
 #: Optional subcommand modules: each has ``register(subparsers)``.
-PLUGINS = ("cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli")
+PLUGINS = ("cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli", "cohesion_sim.levers.cli")
 
 
 class CliError(Exception):
