@@ -62,15 +62,17 @@ def needs_agents() -> bool:
     return any(o.source.startswith("agents:") for o in OUTCOMES)
 
 
-def outcome_values(result, *, armed: np.ndarray, us_index: int) -> dict[str, np.ndarray]:
+def outcome_values(result, *, armed: np.ndarray, us_index: int, final_spending=None) -> dict[str, np.ndarray]:
     """Every outcome of a :class:`~cohesion_sim.engine.BatchResult`, shape (R,) each.
 
     ``armed`` marks the allies with armed forces (shape (N,)); ``us_index`` is the US column.
+    ``final_spending`` (R, N) is each ally's final-year spending when the caller has it;
+    otherwise it is read from ``result.agents``.
     """
     values = {}
     for item in OUTCOMES:
         if item.source == "agents:spending":
-            spending = result.agents["spending"][:, -1, :]
+            spending = result.agents["spending"][:, -1, :] if final_spending is None else np.asarray(final_spending)
             europe = armed.astype(bool).copy()
             europe[us_index] = False
             values[item.name] = spending[:, europe].mean(axis=1)

@@ -147,12 +147,36 @@ def combine(package_scenario, future_scenario, fields) -> Any:
     return package_scenario.model_copy(update={name: getattr(future_scenario, name) for name in fields})
 
 
+def _run_engine(scenarios, seeds):
+    """Run the batch; returns (BatchResult, final per-ally spending (R, N) or None).
+
+    Keeping the agent reporters every year costs about half the run time (the engine then
+    measures every year, blocs included), and the outcomes need only the final year's per-ally
+    spending: it is read from the engine's state when the engine exposes it, and from the
+    agent reporters otherwise.
+    """
+    from ..engine import run_batch
+
+    if not needs_agents():
+        return run_batch(scenarios, seeds, with_blocs=True), None
+    try:
+        from ..engine import BatchEngine
+
+        engine = BatchEngine(scenarios, seeds, with_blocs=True)
+        result = engine.run()
+        spending = getattr(engine, "spending", None)
+        if isinstance(spending, np.ndarray) and spending.shape == (len(seeds), len(result.iso3)):
+            return result, spending
+    except ImportError:
+        pass
+    return run_batch(scenarios, seeds, agents=True, with_blocs=True), None
+
+
 def run_levers_chunk(task: LeversTask):
     """Run one chunk (its futures x every package x replicates) on the engine; returns the runs table."""
     import pandas as pd
 
     from ..dataset import load_allies
-    from ..engine import run_batch
     from ..scenario_files import load_scenario, validate_scenario
 
     base = validate_scenario(task.base, "<levers base scenario>")
@@ -170,9 +194,10 @@ def run_levers_chunk(task: LeversTask):
                 for name, value in (("run", (future * n_packages + p) * k_count + k), ("future", future),
                                     ("package", p), ("replicate", k), ("seed", seed)):  # fmt: skip
                     index[name].append(value)
-    result = run_batch(scenarios, seeds, agents=needs_agents(), with_blocs=True)
+    result, final_spending = _run_engine(scenarios, seeds)
     armed = {ally.iso3: ally.has_armed_forces for ally in load_allies(base.data_file)}
-    values = outcome_values(result, armed=np.array([armed[c] for c in result.iso3]), us_index=result.iso3.index("USA"))
+    values = outcome_values(result, armed=np.array([armed[c] for c in result.iso3]), us_index=result.iso3.index("USA"),
+                            final_spending=final_spending)  # fmt: skip
     table = pd.DataFrame({name: np.asarray(column, dtype=np.int64) for name, column in index.items()})
     for name in OUTCOME_NAMES:
         table[name] = values[name]

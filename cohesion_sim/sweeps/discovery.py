@@ -37,12 +37,14 @@ class Box:
     restricted: list[str] = field(default_factory=list)
     codes: dict[str, tuple[float, float]] = field(default_factory=dict, repr=False)  # limits as numbers
     full: dict[str, tuple] = field(default_factory=dict, repr=False)  # each parameter's whole range in the data
+    open_sides: dict[str, tuple[bool, bool]] = field(default_factory=dict, repr=False)  # (low open, high open)
 
     def conditions(self) -> list[tuple[str, str, object]]:
         """The box as conditions ``(name, op, value)``: op is ``>=``, ``<=`` or ``in`` (categorical).
 
-        A side of a range is named only where the box is narrower than the data on that side,
-        so "vacuum_level >= 0.7" is written for a box open at the top.
+        A side of a range is named only where it restricts the box (not opened by the
+        simplification, and narrower than the data), so "vacuum_level >= 0.7" is written for a
+        box open at the top.
         """
         out = []
         for name in self.restricted:
@@ -51,9 +53,10 @@ class Box:
                 out.append((name, "in", tuple(limits)))
                 continue
             low, high = limits
-            if whole is None or low > whole[0]:
+            low_open, high_open = self.open_sides.get(name, (False, False))
+            if not low_open and (whole is None or low > whole[0]):
                 out.append((name, ">=", low))
-            if whole is None or high < whole[1]:
+            if not high_open and (whole is None or high < whole[1]):
                 out.append((name, "<=", high))
         return out
 
@@ -145,7 +148,7 @@ def prim(frame, names, interesting, alpha: float = 0.05, min_mass: float = 0.05,
     eligible = [b for b in trajectory if b.coverage >= min_coverage] or trajectory[:1]
     best = max(eligible, key=lambda b: (b.density, b.coverage))
     best = _paste(best, names, categories, x, y, box_of, paste_alpha)
-    return _simplify(best, names, x, y, box_of, tolerance), trajectory
+    return _simplify(best, names, x, y, box_of, tolerance, categories), trajectory
 
 
 def _paste(box: Box, names, categories, x, y, box_of, paste_alpha: float) -> Box:
@@ -185,8 +188,12 @@ def _paste(box: Box, names, categories, x, y, box_of, paste_alpha: float) -> Box
     return box_of(inside, {dims[name] for name in box.restricted}) if box.restricted else box
 
 
-def _simplify(box: Box, names, x, y, box_of, tolerance: float) -> Box:
-    """Lift restrictions that barely matter: one whose removal costs less than ``tolerance`` of density goes."""
+def _simplify(box: Box, names, x, y, box_of, tolerance: float, categories=()) -> Box:
+    """Lift restrictions that barely matter: one whose removal costs less than ``tolerance`` of density goes.
+
+    Then each remaining side of a numeric range is opened (to the edge of the data) where that
+    costs less than ``tolerance`` of density, so a box open at the top reads "x >= a", not "a <= x <= max".
+    """
     inside = {k: (x[:, k] >= box.codes[name][0]) & (x[:, k] <= box.codes[name][1]) for k, name in enumerate(names)}
     active = [k for k, name in enumerate(names) if name in box.restricted]
 
@@ -200,8 +207,29 @@ def _simplify(box: Box, names, x, y, box_of, tolerance: float) -> Box:
         if density_without(k) < box.density - tolerance:
             break
         active.remove(k)
-    mask = np.logical_and.reduce([inside[k] for k in active]) if active else np.ones(len(y), dtype=bool)
-    return box_of(mask, set(active))
+    bounds = {k: list(box.codes[names[k]]) for k in active}
+
+    def mask_of(bounds) -> np.ndarray:
+        mask = np.ones(len(y), dtype=bool)
+        for k, (low, high) in bounds.items():
+            mask &= (x[:, k] >= low) & (x[:, k] <= high)
+        return mask
+
+    reference = float(y[mask_of(bounds)].mean()) if mask_of(bounds).any() else 0.0
+    for k in list(active):
+        if names[k] in categories:
+            continue
+        for side in (0, 1):
+            trial = {**bounds, k: [-np.inf, bounds[k][1]] if side == 0 else [bounds[k][0], np.inf]}
+            if y[mask_of(trial)].mean() >= reference - tolerance:
+                bounds = trial
+        if bounds[k] == [-np.inf, np.inf]:
+            del bounds[k]
+            active.remove(k)
+    result = box_of(mask_of(bounds), set(active))
+    result.open_sides = {names[k]: (low == -np.inf, high == np.inf) for k, (low, high) in bounds.items()
+                         if names[k] not in categories}  # fmt: skip
+    return result
 
 
 __all__ = ["Box", "prim"]
