@@ -87,3 +87,11 @@ def test_combined_scenario_equals_validating_every_override(base):
     package = build_packages(base, start_year=None)[-1].overrides
     fast = combine(load_scenario(base, **package), load_scenario(base, **future), future)
     assert fast.model_dump() == load_scenario(base, **package, **future).model_dump()
+
+
+def test_the_builtin_default_spec_is_the_default_analysis():
+    from cohesion_sim.levers.spec import load_levers_spec
+
+    written = load_levers_spec("default").model_dump()
+    defaults = load_levers_spec(None).model_dump()
+    assert {k: v for k, v in written.items() if k != "description"} == {k: v for k, v in defaults.items() if k != "description"}

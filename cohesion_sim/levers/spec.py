@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..scenario_files import ScenarioError, _read_yaml, load_scenario
+from ..scenario_files import SCENARIO_DIR, ScenarioError, _read_yaml, load_scenario
 from .packages import LEVERS, ON_LEVELS
 
 LEVER_FIELDS = tuple(lever.field for lever in LEVERS)
@@ -125,8 +125,12 @@ def load_levers_spec(spec: str | Path | dict | LeversSpec | None = None, posteri
     if isinstance(spec, dict):
         return spec_from_dict(spec, posterior=posterior)
     path = Path(spec)
+    builtin = SCENARIO_DIR / "levers" / f"{spec}.yaml"
+    if not path.is_file() and not path.suffix and builtin.is_file():
+        path = builtin  # a built-in spec by name, e.g. "default"
     if not path.is_file():
-        raise LeversSpecError(f"{path}: levers spec file not found")
+        names = sorted(p.stem for p in (SCENARIO_DIR / "levers").glob("*.yaml"))
+        raise LeversSpecError(f"{path}: levers spec file not found (built-in specs: {', '.join(names) or 'none'})")
     try:
         data = _read_yaml(path)
     except ScenarioError as exc:
