@@ -378,7 +378,8 @@ display(Image(filename=str(out / "report" / "regret.png"), width=600))
 """,
     "md:## 6. Where even the best package fails\n\nIn some futures no package keeps cohesion at 0.5. Scenario "
     "discovery (PRIM) looks for a simple box of US behaviour where those failures concentrate. *Coverage*: the "
-    "share of all failing futures inside the box. *Density*: the share of futures inside the box that fail.",
+    "share of all failing futures inside the box. *Density*: the share of futures inside the box that fail. "
+    "With only 40 futures the box is rough and moves with the seed; trust the 500-future analysis more.",
     """
 found = report.discovery
 print(f"even the best package fails in {found.share:.0%} of futures")
@@ -389,7 +390,8 @@ if found.box is not None:
     "md:## 7. What this supports, and what it does not\n\nThe report ends with its own limits. Read them before "
     "quoting a number.",
     """
-display(Markdown(report.text.split("## What it does not support")[1].join(["### What it does not support", ""])))
+limits = report.text.split("## What it does not support")[1]
+display(Markdown("### What it does not support" + limits))
 """,
     "md:## Exercises\n\n1. **A stricter test.** Re-rank with a threshold of 0.55: `from cohesion_sim.levers import "
     "analyze_levers; analyze_levers(out, threshold=0.55).table`. Does the winner change? Why might a government "
