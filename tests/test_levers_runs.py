@@ -74,6 +74,7 @@ def test_a_changed_spec_never_mixes_into_an_old_folder(tmp_path, capsys):
         ({"ranges": {"vacuum_year": [2020, 2030]}}, "field 'ranges.vacuum_year'"),
         ({"packages": {"bad": {"coordination": 3}}}, "field 'packages.bad'"),
         ({"base": "no_such_scenario"}, "unknown scenario 'no_such_scenario'"),
+        ({"packages": {"p": {"vacuum": 0.1}}}, "field 'packages.p.vacuum': a package cannot set it"),
         ({"levers": {"decision_rule": "unanimity"}}, "field 'levers.decision_rule'"),
     ],
 )

@@ -18,6 +18,9 @@ from ..scenario_files import SCENARIO_DIR, ScenarioError, _read_yaml, load_scena
 from .packages import LEVERS, ON_LEVELS
 
 LEVER_FIELDS = tuple(lever.field for lever in LEVERS)
+#: Scenario fields every future sets, and fields every run shares: packages cannot set them.
+FUTURE_FIELDS = ("vacuum", "pressure", "threat")
+FIXED_FIELDS = ("start_year", "end_year", "data_year", "data_file")
 #: Posterior columns that are bookkeeping, not parameters.
 POSTERIOR_BOOKKEEPING = ("draw", "chain", "iteration", "weight", "log_likelihood", "log_posterior")
 
@@ -163,6 +166,12 @@ def check_spec(spec: LeversSpec, source: str) -> None:
     for name, overrides in spec.packages.items():
         if not overrides:
             raise LeversSpecError(f"{source}: field 'packages.{name}': name at least one scenario field to set")
+        for key in overrides:
+            top = key.split(".")[0]
+            if top in FUTURE_FIELDS or top in FIXED_FIELDS:
+                why = "the futures set the US stance and the threat" if top in FUTURE_FIELDS else "every run shares it"
+                raise LeversSpecError(f"{source}: field 'packages.{name}.{key}': a package cannot set it ({why}); "
+                                      "set it under 'set' or in the base scenario")  # fmt: skip
         try:
             load_scenario(base, **overrides)
         except ScenarioError as exc:
@@ -193,6 +202,9 @@ def load_posterior(path: str | Path, base=None, source: str = "<levers spec>"):
     if unknown or frame.empty or not len(frame.columns):
         what = f"column '{unknown[0]}' is not a scenario field" if unknown else "it holds no parameter draws"
         raise LeversSpecError(f"{source}: field 'posterior': {path}: {what}")
+    fixed = [c for c in frame.columns if c in FIXED_FIELDS]
+    if fixed:
+        raise LeversSpecError(f"{source}: field 'posterior': {path}: column '{fixed[0]}' cannot vary between runs")
     levers = [c for c in frame.columns if c in LEVER_FIELDS]
     if levers:
         raise LeversSpecError(f"{source}: field 'posterior': {path}: column '{levers[0]}' is a lever, not an uncertainty")
