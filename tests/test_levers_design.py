@@ -95,3 +95,17 @@ def test_the_builtin_default_spec_is_the_default_analysis():
     written = load_levers_spec("default").model_dump()
     defaults = load_levers_spec(None).model_dump()
     assert {k: v for k, v in written.items() if k != "description"} == {k: v for k, v in defaults.items() if k != "description"}
+
+
+def test_dated_levers_leave_the_years_before_their_start_untouched(base):
+    from cohesion_sim.engine import run_batch
+    from cohesion_sim.levers.runner import dated_levers_supported
+
+    if not dated_levers_supported(base):
+        pytest.skip("this model version has no dated levers (levers hold from the start)")
+    packages = {p.name: p for p in build_packages(base, start_year=2029, dated=True)}
+    scenarios = [load_scenario(base, **packages[name].overrides) for name in ("none", "coord+qmv+pillar+partners")]
+    result = run_batch(scenarios, [7, 7], yearly=True)
+    before = result.years < 2029
+    assert np.array_equal(result.yearly["cohesion"][0, before], result.yearly["cohesion"][1, before])
+    assert not np.array_equal(result.yearly["cohesion"][0, ~before], result.yearly["cohesion"][1, ~before])

@@ -53,9 +53,11 @@ def cmd_levers(args) -> int:
         raise
     except KeyboardInterrupt:
         done = len(SweepStore(args.out).finished_chunks())
-        again = " ".join(a for a in sys.argv[1:] if a != "--resume")
+        again = ["cohesion-sim levers", args.spec or "", f"--out {args.out}"]
+        again += [f"--{name} {getattr(args, name)}" for name in ("futures", "replicates", "seed", "posterior")
+                  if getattr(args, name) is not None]  # fmt: skip
         print(f"\ncohesion-sim: interrupted; {args.out} holds {done} finished chunks and is clean. "
-              f"Continue with: cohesion-sim {again} --resume", file=sys.stderr)  # fmt: skip
+              f"Continue with: {' '.join(a for a in again if a)} --resume", file=sys.stderr)  # fmt: skip
         return 130
     if not args.quiet:
         run = report.run
