@@ -123,3 +123,15 @@ def test_prim_agrees_with_ema_workbench_on_the_planted_box():
 def test_markdown_table_aligns_numbers_right():
     text = markdown_table(pd.DataFrame({"package": ["a"], "share": [0.5]}), {"share": "{:.0%}"})
     assert text.splitlines() == ["| package | share |", "|---|---:|", "| a | 50% |"]
+
+
+def test_the_winner_is_checked_under_nearby_thresholds():
+    from cohesion_sim.levers.report import winner_under_other_thresholds
+
+    # a holds at 0.45 and 0.55 in more futures than b; c only at 0.45
+    matrix = np.array([[0.56, 0.56, 0.40], [0.52, 0.52, 0.52], [0.46, 0.46, 0.46]])
+    sentence = winner_under_other_thresholds(matrix, ["a", "b", "c"], "b", 0.5)
+    assert sentence.startswith("- The winner depends on the threshold")
+    assert "with 0.45 the top package is b (100%)" in sentence and "with 0.55 the top package is a (67%)" in sentence
+    steady = winner_under_other_thresholds(np.array([[0.6, 0.6], [0.3, 0.3]]), ["a", "b"], "a", 0.5)
+    assert steady == "- a stays on top with a threshold of 0.45 or 0.55 (it holds in 100% and 100% of futures)."

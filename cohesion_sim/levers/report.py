@@ -170,12 +170,34 @@ def _discovery_csv(discovery: Discovery, path: Path) -> Path:
     return path
 
 
+def winner_under_other_thresholds(matrix: np.ndarray, packages: list[str], best: str, threshold: float) -> str:
+    """A sentence: does the top package stay on top when the cohesion threshold moves by 0.05 either way?
+
+    ``matrix`` is the primary outcome, (packages, futures) in ``packages`` order.
+    """
+    from .robustness import regret, satisficing
+
+    tiebreak = np.percentile(regret(matrix, PRIMARY.sign), 90, axis=1)
+    found = []
+    for other in (round(threshold - 0.05, 4), round(threshold + 0.05, 4)):
+        shares = satisficing(matrix, other, PRIMARY.sign)
+        top = min(range(len(packages)), key=lambda p: (-shares[p], tiebreak[p]))
+        found.append((other, packages[top], shares[top]))
+    if all(name == best for _, name, _ in found):
+        return (f"- {best} stays on top with a threshold of {found[0][0]:g} or {found[1][0]:g} "
+                f"(it holds in {found[0][2]:.0%} and {found[1][2]:.0%} of futures).")  # fmt: skip
+    parts = [f"with {other:g} the top package is {name} ({share:.0%})" for other, name, share in found]
+    return "- The winner depends on the threshold: " + "; ".join(parts) + "."
+
+
 def write_report(report: LeversReport, manifest: dict, *, n_done: int, matrices: dict) -> str:
     """The plain-language report (Markdown): setup, headline table, lever effects, failures, limits."""
     table, effects, discovery, threshold = report.table, report.effects, report.discovery, report.threshold
     spec = manifest["spec"]
     best = table.iloc[0]
     none = table[table["package"] == NO_LEVER]
+    share = float(best["satisficing"])
+    standard_error = (share * (1 - share) / max(n_done, 1)) ** 0.5
     lines = [f"# {spec['title']}", ""]
     levers_from = manifest["levers_from"]
     when = (f"from {levers_from}" if manifest["dated_levers"] else
@@ -209,6 +231,8 @@ def write_report(report: LeversReport, manifest: dict, *, n_done: int, matrices:
             )  # fmt: skip
     lines.append(f"- Its regret: it loses at most {best['regret_max']:.3f} cohesion (90th percentile "
                  f"{best['regret_p90']:.3f}) against the best package of the same future.")  # fmt: skip
+    names = [p["name"] for p in manifest["packages"]]
+    lines.append(winner_under_other_thresholds(matrices[PRIMARY.name], names, best["package"], threshold))
     lines += ["", "## Where even the best package fails", ""]
     if discovery.box is None:
         lines.append(f"- {discovery.sentence[0].upper()}{discovery.sentence[1:]} "
@@ -217,16 +241,18 @@ def write_report(report: LeversReport, manifest: dict, *, n_done: int, matrices:
         box = discovery.box
         lines.append(f"- In {discovery.share:.0%} of futures no package keeps cohesion at {threshold:g}. "
                      f"These failures concentrate **{discovery.sentence}**: {box.coverage:.0%} of the failing "
-                     f"futures lie there, and {box.density:.0%} of the futures there fail "
-                     f"(PRIM: {box.describe()}).")  # fmt: skip
+                     f"futures lie there, and {box.density:.0%} of the futures there fail (against "
+                     f"{discovery.share:.0%} overall; "
+                     f"PRIM: {box.describe()}).")  # fmt: skip
     lines += ["", "## What it does not support", "",
               "- A forecast. Futures are spread evenly over the ranges in the spec; the shares above count "
               "sampled futures, not probabilities of what the US will do.",
               "- Claims beyond the model. The levers act only through the model's mechanisms (coordination "
               "lowers tension, majority voting changes which summit items pass, the pillar links hedgers, "
               "partners add provision); none of these effect sizes is estimated from data.",
-              "- Fine distinctions. Differences in satisficing of a few points are within the noise of "
-              f"{spec['replicates']} replicate(s) per future; compare packages by large gaps and by regret.",
+              f"- Fine distinctions. With {n_done} futures a satisficing share has a sampling error of about "
+              f"+-{100 * standard_error:.0f} points (binomial), and each future has {spec['replicates']} replicate(s); "
+              "compare packages by large gaps and by regret, not by a point or two.",
               ]  # fmt: skip
     if not manifest.get("posterior"):
         lines.append("- Parameter uncertainty. Behavioural constants are held at their defaults (no posterior "
