@@ -58,11 +58,17 @@ def test_resume_finishes_without_duplicates_and_matches_a_fresh_run(tmp_path):
     assert np.array_equal(runs["european_spending"].to_numpy(), again["european_spending"].to_numpy())
 
 
-def test_a_changed_spec_never_mixes_into_an_old_folder(tmp_path, capsys):
+def test_a_changed_spec_never_mixes_into_an_old_folder_but_a_new_threshold_reanalyses(tmp_path, capsys):
     out = tmp_path / "out"
-    evaluate_levers(small_spec(tmp_path), out, progress=False, plots=False)
-    assert main(["levers", str(small_spec(tmp_path, threshold=0.4)), "--out", str(out), "--resume", "--quiet"]) == 2
+    first = evaluate_levers(small_spec(tmp_path), out, progress=False, plots=False)
+    changed = small_spec(tmp_path, ranges={"volatility": [0.0, 0.1]})
+    assert main(["levers", str(changed), "--out", str(out), "--resume", "--quiet"]) == 2
     assert "different sweep" in capsys.readouterr().err
+    # the threshold changes only the analysis: the finished folder is re-analysed, nothing re-runs
+    again = evaluate_levers(small_spec(tmp_path), out, progress=False, plots=False, resume=True, threshold=0.3)
+    assert again.run.runs_done == 0 and again.threshold == 0.3
+    assert (again.table["satisficing"].to_numpy() >= first.table.set_index("package").loc[again.table["package"],
+            "satisficing"].to_numpy()).all()  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -91,6 +97,8 @@ def test_bad_spec_is_one_line_and_exit_2(tmp_path, capsys, body, expected):
 def test_bad_command_line_values_exit_2(tmp_path, capsys):
     assert main(["levers", "--out", str(tmp_path / "o"), "--futures", "0"]) == 2
     assert "--futures must be at least 1" in capsys.readouterr().err
+    assert main(["levers", "--out", str(tmp_path / "o"), "--threshold", "1.5"]) == 2
+    assert "--threshold must be between 0 and 1" in capsys.readouterr().err
     assert main(["levers", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "o")]) == 2
     assert "levers spec file not found" in capsys.readouterr().err
     assert main(["levers", "--out", str(tmp_path / "o"), "--posterior", str(tmp_path / "none.parquet")]) == 2

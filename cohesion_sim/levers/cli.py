@@ -19,6 +19,8 @@ def register(subparsers) -> None:
     levers.add_argument("--futures", type=int, default=None, metavar="N", help="number of futures (default 500)")
     levers.add_argument("--replicates", type=int, default=None, metavar="K", help="runs per package and future (default 2)")
     levers.add_argument("--seed", type=int, default=None, metavar="S", help="seed of the futures design and runs (default 0)")
+    levers.add_argument("--threshold", type=float, default=None, metavar="C",
+                        help="cohesion a package must keep to hold in a future (default 0.5); analysis only")  # fmt: skip
     levers.add_argument("--posterior", default=None, metavar="FILE",
                         help="Parquet file of parameter draws (one column per scenario field); default: none")  # fmt: skip
     levers.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes",
@@ -38,6 +40,8 @@ def cmd_levers(args) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise CliError(f"--{name} must be at least 1, got {value}")
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise CliError(f"--threshold must be between 0 and 1, got {args.threshold}")
     if args.seed is not None and args.seed < 0:
         raise CliError(f"--seed must be a non-negative integer, got {args.seed}")
     from .runner import evaluate_levers
@@ -46,7 +50,7 @@ def cmd_levers(args) -> int:
         report = evaluate_levers(args.spec, args.out, plots=not args.no_plots, resume=args.resume,
                                  backend=args.backend, workers=args.workers, progress=not args.quiet,
                                  futures=args.futures, replicates=args.replicates, seed=args.seed,
-                                 posterior=args.posterior)  # fmt: skip
+                                 posterior=args.posterior, threshold=args.threshold)  # fmt: skip
     except ValueError as exc:
         if type(exc) is ValueError:  # backend misuse; ScenarioError subclasses pass through
             raise CliError(str(exc)) from None

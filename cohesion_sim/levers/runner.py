@@ -287,13 +287,18 @@ def evaluate_levers(spec: str | Path | dict | LeversSpec | None = None, out: str
             (16 packages x 500 futures x 2 replicates on the baseline scenario).
         out: the results folder.
         plots: draw the heatmap and the regret bars.
-        options: passed to :func:`run_levers` (``resume``, ``backend``, ``workers``, ``futures``,
-            ``replicates``, ``seed``, ``posterior``, ``progress``, ``executor``...).
+        options: ``threshold`` (the cohesion a package must keep; analysis only, so a finished folder
+            can be re-analysed with another), and what :func:`run_levers` takes (``resume``, ``backend``,
+            ``workers``, ``futures``, ``replicates``, ``seed``, ``posterior``, ``progress``, ``executor``...).
     """
     from .report import analyze_levers
 
+    spec = load_levers_spec(spec, options.get("posterior"))
+    if options.get("threshold") is not None:
+        spec = spec.model_copy(update={"threshold": options.pop("threshold")})
+    options.pop("threshold", None)
     run = run_levers(spec, out, **options)
-    report = analyze_levers(out, plots=plots)
+    report = analyze_levers(out, plots=plots, threshold=spec.threshold)
     report.run = run
     return report
 

@@ -21,6 +21,8 @@ LEVER_FIELDS = tuple(lever.field for lever in LEVERS)
 #: Scenario fields every future sets, and fields every run shares: packages cannot set them.
 FUTURE_FIELDS = ("vacuum", "pressure", "threat")
 FIXED_FIELDS = ("start_year", "end_year", "data_year", "data_file")
+#: Spec fields that change only the analysis, not the runs: a finished folder can be re-analysed with new values.
+ANALYSIS_ONLY = ("title", "description", "threshold")
 #: Posterior columns that are bookkeeping, not parameters.
 POSTERIOR_BOOKKEEPING = ("draw", "chain", "iteration", "weight", "log_likelihood", "log_posterior")
 
@@ -223,8 +225,9 @@ def posterior_digest(path: str | Path | None) -> str | None:
 
 
 def spec_hash(spec: LeversSpec, dated: bool) -> str:
-    """Fingerprint of what the results depend on: the spec, the resolved base scenario and the posterior file."""
-    payload = {"spec": spec.to_json(), "base": base_scenario(spec).model_dump(mode="json"), "dated": dated,
+    """Fingerprint of what the runs depend on: the spec (less :data:`ANALYSIS_ONLY`), the resolved base scenario, the posterior file."""
+    runs = {k: v for k, v in spec.to_json().items() if k not in ANALYSIS_ONLY}
+    payload = {"spec": runs, "base": base_scenario(spec).model_dump(mode="json"), "dated": dated,
                "posterior": posterior_digest(spec.posterior)}  # fmt: skip
     return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
 
