@@ -17,12 +17,14 @@ def register(subparsers) -> None:
                         help="levers spec (.yaml); default: 16 packages x 500 futures on the baseline")  # fmt: skip
     levers.add_argument("--out", required=True, metavar="DIR", help="results folder")
     levers.add_argument("--futures", type=int, default=None, metavar="N", help="number of futures (default 500)")
-    levers.add_argument("--replicates", type=int, default=None, metavar="K", help="runs per package and future (default 2)")
-    levers.add_argument("--seed", type=int, default=None, metavar="S", help="seed of the futures design and runs (default 0)")
+    levers.add_argument("--replicates", type=int, default=None, metavar="K",
+                        help="runs per package and future (default 2)")  # fmt: skip
+    levers.add_argument("--seed", type=int, default=None, metavar="S",
+                        help="seed of the futures design and runs (default 0)")  # fmt: skip
     levers.add_argument("--threshold", type=float, default=None, metavar="C",
-                        help="cohesion a package must keep to hold in a future (default 0.5); analysis only")  # fmt: skip
+                        help="cohesion a package must keep to hold in a future (default 0.5); analysis only")
     levers.add_argument("--posterior", default=None, metavar="FILE",
-                        help="Parquet file of parameter draws (one column per scenario field); default: none")  # fmt: skip
+                        help="Parquet file of parameter draws (one column per scenario field); default: none")
     levers.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes",
                         help="where chunks run (default: processes)")  # fmt: skip
     levers.add_argument("--workers", type=int, default=None, help="worker processes (default: the number of cores)")

@@ -81,8 +81,8 @@ def future_overrides(row: dict[str, Any], base, posterior=None) -> dict[str, Any
     if row["vacuum_shape"] == "step":
         vacuum = {"kind": "step", "before": v0, "level": level, "year": year, **extra}
     else:
-        vacuum = {"kind": "ramp", "from_value": v0, "to_value": level, "from_year": start, "to_year": max(year, start + 1),
-                  **extra}  # fmt: skip
+        vacuum = {"kind": "ramp", "from_value": v0, "to_value": level, "from_year": start,
+                  "to_year": max(year, start + 1), **extra}  # fmt: skip
     threat = {}
     for direction in ("east", "south"):
         now = float(getattr(base.threat, direction).at(start))

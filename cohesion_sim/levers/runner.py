@@ -88,14 +88,16 @@ class LeversPlan:
 
     def task(self, chunk: int) -> LeversTask:
         rows = self.futures.set_index("future")
-        futures = {f: future_overrides(rows.loc[f].to_dict(), self.base, self.posterior) for f in self.chunk_futures(chunk)}
+        futures = {f: future_overrides(rows.loc[f].to_dict(), self.base, self.posterior)
+                   for f in self.chunk_futures(chunk)}  # fmt: skip
         return LeversTask(chunk=chunk, base=self.base.model_dump(mode="json"),
                           packages=[p.overrides for p in self.packages], futures=futures,
                           replicates=self.spec.replicates, seed=self.spec.seed)  # fmt: skip
 
 
 def plan_levers(spec: str | Path | dict | LeversSpec | None = None, *, futures: int | None = None,
-                replicates: int | None = None, seed: int | None = None, posterior: str | None = None) -> LeversPlan:  # fmt: skip
+                replicates: int | None = None, seed: int | None = None,
+                posterior: str | None = None) -> LeversPlan:  # fmt: skip
     """Validate the spec (with any command-line overrides) and lay out packages, futures and chunks."""
     spec = load_levers_spec(spec, posterior)
     changes = {k: v for k, v in (("futures", futures), ("replicates", replicates), ("seed", seed)) if v is not None}

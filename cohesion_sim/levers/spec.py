@@ -209,7 +209,9 @@ def load_posterior(path: str | Path, base=None, source: str = "<levers spec>"):
         raise LeversSpecError(f"{source}: field 'posterior': {path}: column '{fixed[0]}' cannot vary between runs")
     levers = [c for c in frame.columns if c in LEVER_FIELDS]
     if levers:
-        raise LeversSpecError(f"{source}: field 'posterior': {path}: column '{levers[0]}' is a lever, not an uncertainty")
+        raise LeversSpecError(
+            f"{source}: field 'posterior': {path}: column '{levers[0]}' is a lever, not an uncertainty"
+        )
     if base is not None:
         try:
             load_scenario(base, **{c: frame[c].iloc[0].item() for c in frame.columns})
@@ -225,7 +227,7 @@ def posterior_digest(path: str | Path | None) -> str | None:
 
 
 def spec_hash(spec: LeversSpec, dated: bool) -> str:
-    """Fingerprint of what the runs depend on: the spec (less :data:`ANALYSIS_ONLY`), the resolved base scenario, the posterior file."""
+    """Fingerprint of what the runs depend on: the spec less :data:`ANALYSIS_ONLY`, the base scenario, the posterior."""
     runs = {k: v for k, v in spec.to_json().items() if k not in ANALYSIS_ONLY}
     payload = {"spec": runs, "base": base_scenario(spec).model_dump(mode="json"), "dated": dated,
                "posterior": posterior_digest(spec.posterior)}  # fmt: skip

@@ -66,7 +66,8 @@ class Box:
         parts = []
         for name, op, value in self.conditions():
             if op == "in":
-                parts.append(f"{name} = {value[0]}" if len(value) == 1 else f"{name} in {{{', '.join(map(str, value))}}}")
+                kept = ", ".join(map(str, value))
+                parts.append(f"{name} = {value[0]}" if len(value) == 1 else f"{name} in {{{kept}}}")
             else:
                 parts.append(f"{name} {op} {value:.3g}")
         return " and ".join(parts)
