@@ -166,7 +166,9 @@ def _run_engine(scenarios, seeds):
 
         engine = BatchEngine(scenarios, seeds, with_blocs=True)
         result = engine.run()
-        spending = getattr(engine, "spending", None)
+        spending = getattr(engine, "spending", None)  # the engine's state: on the engine, or in engine.state
+        if spending is None:
+            spending = getattr(getattr(engine, "state", None), "spending", None)
         if isinstance(spending, np.ndarray) and spending.shape == (len(seeds), len(result.iso3)):
             return result, spending
     except ImportError:
