@@ -9,10 +9,11 @@ where their own rules would hold them still under the start year's conditions (M
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .dataset import Ally, load_allies
+from .errors import ScenarioError
 from .rules import (
     ALIGNED,
     YearContext,
@@ -36,6 +37,9 @@ from .rules import (
 )
 from .scenario import Scenario
 from .schedules import threat_levels
+
+if TYPE_CHECKING:  # the data records come from the io layer; the core only reads their fields
+    from .dataset import Ally
 
 #: Priority directions: the three threat directions plus theatres outside Europe (the US focus).
 PRIORITY_DIRECTIONS = ("east", "south", "hybrid", "other_theatres")
@@ -67,9 +71,8 @@ class Alliance:
         return self.iso3.index(iso3.upper())
 
 
-def build_alliance(params: Scenario, data_year: int, allies: tuple[Ally, ...] | None = None) -> Alliance:
-    """Exposure, priorities and divergence from the data and the scenario's exposure parameters."""
-    allies = allies if allies is not None else load_allies(params.data_file)
+def build_alliance(params: Scenario, data_year: int, allies: tuple[Ally, ...]) -> Alliance:
+    """Exposure, priorities and divergence from the data (loaded by :mod:`cohesion_sim.dataset`) and the scenario."""
     iso3 = tuple(a.iso3 for a in allies)
     us = iso3.index("USA")
     east = east_exposure(
@@ -146,8 +149,6 @@ def conformity(spending, armed, level):
 
 def dispute_matrices(alliance: Alliance, disputes) -> dict[int, np.ndarray]:
     """Tension added by the scenario's dated bilateral disputes: {year: (N, N) symmetric matrix}."""
-    from .scenario_files import ScenarioError
-
     n = alliance.n
     matrices: dict[int, np.ndarray] = {}
     for k, dispute in enumerate(disputes):
@@ -183,7 +184,7 @@ def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
         alliance.divergence, np.asarray(pressure), shortfall_pairs, 0.0, 0.0,
         p.tension_decay, p.grievance_tension, p.divergence_tension, p.pressure_tension, p.coordination_effect,
     )  # fmt: skip
-    tension = symmetrize_tension(tension_rest_point(additions, p.coordination, p.tension_decay, p.coordination_effect))
+    tension = symmetrize_tension(tension_rest_point(additions, p.coordination.at(year), p.tension_decay, p.coordination_effect))
 
     reliability = reliability_rest_point(vacuum, tension[:, us])
     agenda = alliance_agenda(alliance.us_focus, alliance.european_priorities, vacuum)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .schedules import Constant, Schedule, Shock, ThreatLevels, VacuumSchedule, Values, Year
+from .schedules import Constant, DecisionRule, Schedule, Shock, ThreatLevels, VacuumSchedule, Values, Year
 
 
 def param(default, low=None, high=None, why: str = "", **kw):
@@ -143,7 +143,9 @@ class Scenario(BaseModel):
     guideline: Guideline | None = Field(default=None, description="guideline in force at the start")
     agenda: tuple[AgendaItem, ...] = ()
     summit_interval: int = param(1, 1, 10, "years between summits; NATO meets about yearly")
-    decision_rule: Literal["consensus", "qualified_majority"] = "consensus"
+    decision_rule: DecisionRule = Field(
+        default=DecisionRule(), description="consensus or qualified_majority; dated: {before, after, year} (a lever)"
+    )
     allow_exemptions: bool = Field(default=True, description="consensus may pass with a few holdouts exempted (the Spain case)")
     max_exemptions: int = param(2, 0, 40, "most holdouts a consensus can exempt and still pass (Spain 2025: one)")
     qmv_member_share: float = param(0.55, 0.5, 1, "share of members needed under qualified majority (EU: 55%)")
@@ -199,9 +201,13 @@ class Scenario(BaseModel):
     grievance_tension: float = param(0.03, 0, 1, "tension per point of spending gap, weighted by own threat")
     divergence_tension: float = param(0.03, 0, 1, "tension per unit of priority divergence")
     pressure_tension: float = param(0.08, 0, 1, "US-ally tension per unit of pressure x shortfall (points)")
-    coordination: float = param(0.2, 0, 1, "coordination and intelligence-sharing level")
+    coordination: Schedule = Field(
+        default=Constant(level=0.2), description="coordination and intelligence-sharing level (a lever: number or schedule)"
+    )
     coordination_effect: float = param(0.5, 0, 1, "share of tension that full coordination removes a year")
-    pillar_coordination: float = param(0.3, 0, 1, "extra coordination between two hedging allies")
+    pillar_coordination: Schedule = Field(
+        default=Constant(level=0.3), description="extra coordination between two hedging allies (a lever: number or schedule)"
+    )
 
     # --- status ---------------------------------------------------------------------------------------
     hedge_reliability: float = param(0.4, 0, 1, "an aligned ally hedges when trust falls below this...")
@@ -212,7 +218,10 @@ class Scenario(BaseModel):
     exit_commitment: float = param(0.2, 0, 1, "commitment below which an ally disengages")
 
     # --- partners ----------------------------------------------------------------------------------------
-    partnerships: float = param(0.0, 0, 1, "investment in ties to non-NATO democracies; 0 disables partners")
+    partnerships: Schedule = Field(
+        default=Constant(level=0.0),
+        description="investment in ties to non-NATO democracies; 0 disables partners (a lever: number or schedule)",
+    )
     partner_tie_rate: float = param(0.2, 0, 1, "yearly tie growth at full investment (doubled for hedgers)")
     partner_tie_decay: float = param(0.05, 0, 1, "share of ties that fade each year")
     partner_share: float = param(0.1, 0, 1, "share of partners' defence that counts as provision for allies")

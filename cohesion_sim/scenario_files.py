@@ -26,8 +26,7 @@ SCENARIO_DIR = Path(os.environ.get("COHESION_SIM_SCENARIOS", Path(__file__).reso
 DEFAULT_SCENARIO = "baseline"
 
 
-class ScenarioError(ValueError):
-    """A scenario (file, name or override) is invalid. The message says where and what is allowed."""
+from .errors import ScenarioError  # noqa: E402  (defined beside the core, which raises it too)
 
 
 # ---------------------------------------------------------------------------- finding files

@@ -70,7 +70,7 @@ def test_nested_unknown_key(tmp_path):
 
 
 def test_out_of_range_names_the_allowed_range(tmp_path):
-    assert "field 'coordination': 1.5 is out of range; allowed 0 to 1" in error_for(write(tmp_path, "coordination: 1.5\n"))
+    assert "field 'coordination.level': 1.5 is out of range; allowed 0 to 1" in error_for(write(tmp_path, "coordination: 1.5\n"))
     message = error_for(write(tmp_path, "vacuum: {kind: ramp, from_value: 0.2, to_value: 1.4, from_year: 2025, to_year: 2030}\n"))
     assert "vacuum.path" in message and "to_value" in message and "allowed 0 to 1" in message
     assert "allowed 0 to 0.5" in error_for(write(tmp_path, "vacuum: {kind: constant, level: 0.3, volatility: 0.9}\n"))

@@ -125,9 +125,9 @@ def defaults_for(name: str, seed: int | None = None) -> Settings:
         us_year=year,
         volatility=round(volatility, 2),
         guideline=round(proposed_guideline(own), 1),
-        decision_rule=own.decision_rule,
-        coordination=round(own.coordination, 2),
-        partnerships=round(own.partnerships, 2),
+        decision_rule=own.decision_rule.at(own.start_year),
+        coordination=round(own.coordination.at(own.start_year), 2),
+        partnerships=round(own.partnerships.at(own.start_year), 2),
         seed=own.seed if seed is None else seed,
     )
 

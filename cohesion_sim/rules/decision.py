@@ -1,9 +1,9 @@
-"""One ally's yearly decision: the rules composed in the order MODEL.md gives.
+"""The allies' yearly decision: the rules composed in the order MODEL.md gives.
 
-This is the only place the rules are put together. The Mesa agent calls it with its own
-scalars and its row of the alliance (shapes ``()`` and ``(N,)``); the batch engine calls it
-with every run and ally at once (``(R, N)`` and ``(R, N, N)``). Own values have shape ``S``,
-rows have shape ``S + (N,)``, and year-wide values broadcast against ``S``.
+This is the only place the rules are put together. :func:`cohesion_sim.year.decide` calls it
+with every run and ally at once: own values have shape ``S = (R, N)``, rows ``S + (N,)``, and
+year-wide values broadcast against ``S``. The US's row is computed with the others (its
+tension row is the US's view of each ally); its other outputs are not applied.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from .spending import (
     deadline_nearness,
     guideline_path,
     guideline_pull,
-    guideline_shortfall,
     pull_strength,
     security_demand,
 )
@@ -54,6 +53,7 @@ class AllyState:
     self_mask: Array  # S + (N,): 1 at the ally's own column
     divergence_row: Array  # S + (N,): priority divergence to each ally
     dispute_row: Array  # S + (N,): this year's dispute tension with each ally
+    shortfall_pairs: Array  # S + (N,): on US-ally pairs, the ally's shortfall against its guideline path; 0 elsewhere
 
 
 @dataclass
@@ -156,14 +156,11 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     commitment = commitment_update(own.commitment, target_commitment, p.commitment_speed)
 
     # tension row
-    shortfall = guideline_shortfall(
-        own.spending, own.path_start, own.armed, own.exempt, world.year, world.guideline, world.adopted, world.deadline
-    )
     coordination_row = np.clip(p.coordination + p.pillar_coordination * hedging[..., None] * view.hedging, 0.0, 1.0)
     tension_row = tension_row_update(
         own.tension_row, np.asarray(threat), np.asarray(own.spending * own.armed), view.spending,
         own.armed * view.armed * (1.0 - own.self_mask), own.divergence_row, np.asarray(world.pressure),
-        view.us_mask * np.asarray(shortfall)[..., None], own.dispute_row, coordination_row,
+        own.shortfall_pairs, own.dispute_row, coordination_row,
         p.tension_decay, p.grievance_tension, p.divergence_tension, p.pressure_tension, p.coordination_effect,
     ) * (1.0 - own.self_mask)  # fmt: skip
 
