@@ -34,7 +34,7 @@ def test_every_combination_of_the_four_levers_once(base):
 def test_levers_from_a_start_year_are_dated_steps_from_the_base_value(base):
     packages = {p.name: p for p in build_packages(base, start_year=2027, dated=True)}
     assert packages["coord"].overrides == {
-        "coordination": {"kind": "step", "before": base.coordination, "level": 0.7, "year": 2027}
+        "coordination": {"kind": "step", "before": 0.2, "level": 0.7, "year": 2027}  # baseline: 0.2
     }
     assert packages["qmv"].overrides == {"decision_rule": {"before": "consensus", "after": "qualified_majority", "year": 2027}}
     # a model without dated levers gets the on level from the start; a start year at or before the start needs no date

@@ -21,13 +21,27 @@ from typing import Any
 import numpy as np
 
 from ..sweeps.seeds import run_seed
-from ..sweeps.storage import SweepStore, package_versions
-from .futures import future_overrides, sample_futures
+from ..sweeps.storage import FORMAT_VERSION, SweepStore, describe_inputs, package_versions
+from .futures import FACTORS, future_overrides, sample_futures
 from .outcomes import OUTCOME_NAMES, needs_agents, outcome_values
 from .packages import Package, build_packages
-from .spec import LeversSpec, base_scenario, load_levers_spec, load_posterior, posterior_digest, spec_hash
+from .spec import (
+    ANALYSIS_ONLY, LeversSpec, base_scenario, load_levers_spec, load_posterior, posterior_digest, spec_hash,
+)  # fmt: skip
 
-FORMAT = "levers-1"
+
+def result_inputs(spec: LeversSpec, base) -> dict[str, dict]:
+    """Checksums of everything the runs depend on (the sweep manifest's ``inputs``), the posterior file included."""
+    from .. import __version__
+    from ..dataset import DATA_DIR
+
+    files = {f"data cohesion_sim/data/{path.name}": path for path in sorted(DATA_DIR.glob("*.csv"))}
+    if base.data_file:
+        files["data_file"] = Path(base.data_file).resolve()
+    if spec.posterior:
+        files["posterior"] = Path(spec.posterior).resolve()
+    runs = {k: v for k, v in spec.to_json().items() if k not in ANALYSIS_ONLY}
+    return describe_inputs(runs, base.model_dump(mode="json"), files, __version__)
 
 
 def dated_levers_supported(base) -> bool:
@@ -114,11 +128,13 @@ def plan_levers(spec: str | Path | dict | LeversSpec | None = None, *, futures: 
     plan = LeversPlan(spec, base, packages, table, post, dated, {})
     lever_years = spec.start_year if spec.start_year and spec.start_year > base.start_year else base.start_year
     plan.manifest = {
-        "format": FORMAT,
+        "format": FORMAT_VERSION,  # the sweep folder layout (cohesion_sim.sweeps.storage)
         "kind": "levers",
         "spec": spec.to_json(),
         "spec_hash": spec_hash(spec, dated),
         "seed_root": spec.seed,
+        "parameters": [*FACTORS, *(["posterior_draw"] if post is not None else [])],
+        "design": {"method": spec.design, "futures": plan.n_futures},
         "seeding": "numpy SeedSequence(seed_root, spawn_key=(future, replicate)) -> 63-bit int; "
         "the same seed for every package in a future (common random numbers)",
         "run_index": "(future * n_packages + package) * replicates + replicate",
@@ -134,6 +150,7 @@ def plan_levers(spec: str | Path | dict | LeversSpec | None = None, *, futures: 
         "n_runs": plan.n_runs,
         "n_chunks": plan.n_chunks,
         "versions": package_versions(),
+        "inputs": result_inputs(spec, base),
     }
     return plan
 
@@ -236,13 +253,15 @@ def run_levers(spec: str | Path | dict | LeversSpec | None = None, out: str | Pa
 
     plan = plan_levers(spec, futures=futures, replicates=replicates, seed=seed, posterior=posterior)
     store = SweepStore(out)
-    finished = store.prepare(plan.manifest, resume)
-    store.write_design(plan.futures)
-    pending = [c for c in range(plan.n_chunks) if c not in finished]
-    done = sum(len(plan.chunk_futures(c)) for c in finished) * plan.runs_per_future
+    store.check(plan.manifest, resume)  # refusals before anything is written or started
     start = time.perf_counter()
     with contextlib.ExitStack() as stack:
+        stack.enter_context(store.lock())  # one writer per folder
+        finished = store.prepare(plan.manifest, resume)
         stack.callback(store.clean_temporary)
+        store.write_design(plan.futures)
+        pending = [c for c in range(plan.n_chunks) if c not in finished]
+        done = sum(len(plan.chunk_futures(c)) for c in finished) * plan.runs_per_future
         if executor is None:
             executor = stack.enter_context(make_executor(backend, workers, scheduler))
         bar = None
@@ -254,6 +273,7 @@ def run_levers(spec: str | Path | dict | LeversSpec | None = None, out: str | Pa
             stack.callback(bar.close)
         parallel = workers or getattr(executor, "_max_workers", None) or default_workers()
         written = _drive(executor, plan, store, pending, bar, 2 * parallel)
+        store.finalize()
     return LeversRun(store.root, plan.n_runs, written, len(pending), len(finished), time.perf_counter() - start)
 
 
