@@ -18,6 +18,7 @@ from .scenario_files import DEFAULT_SCENARIO, ScenarioError, parse_override
 PLUGINS = (
     "cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli", "cohesion_sim.offline_assets",
     "cohesion_sim.calibration.cli",
+    "cohesion_sim.levers.cli",
 )  # fmt: skip
 
 

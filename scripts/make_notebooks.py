@@ -369,4 +369,109 @@ summary = run_calibration(tiny, folder, quick=True, progress=False, plots=False)
 print(summary.simulations, "simulations in", round(summary.seconds, 1), "s")
 load_posterior(folder).summary(priors(load_calibration_spec(tiny))).round(3)
 """,
+
+
+
+notebook("07_trump_proofing", [
+    "md:# 07 Trump-proofing: which levers keep the alliance together, however the US behaves?\n\n"
+    "Nobody knows what the United States will do: withdraw a little or a lot, soon or late, abruptly or "
+    "gradually, steadily or erratically. So instead of asking *what will happen*, we ask a decision question "
+    "(robust decision making, Lempert et al.; EMA Workbench): **which package of levers does well across many "
+    "possible futures**, and where does even the best package fail?\n\n"
+    "The levers debated to make NATO \"Trump-proof\" are: more **coordination** and intelligence sharing, "
+    "**qualified majority voting** (qmv) instead of consensus, a European **pillar**, and **partnerships** with "
+    "non-NATO democracies. This notebook runs a small version of `cohesion-sim levers` (the full one: 16 "
+    "packages x 500 futures x 2 replicates, about a minute on two cores).",
+    """
+%matplotlib inline
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import Image, Markdown, display
+
+from cohesion_sim.levers import build_packages, evaluate_levers, sample_futures
+from cohesion_sim.levers.spec import FutureRanges
+from cohesion_sim.scenario_files import load_scenario
+""",
+    "md:## 1. The packages\n\nEvery combination of the four levers: 2 x 2 x 2 x 2 = 16 packages, from `none` "
+    "(the baseline scenario as it is) to all four. A lever that is off keeps the baseline's value.",
+    """
+base = load_scenario("baseline")
+for package in build_packages(base, start_year=None):
+    print(f"{package.name:28s} {package.overrides}")
+""",
+    "md:## 2. The futures\n\nEach future is a US stance (where the vacuum ends up, when, abruptly or gradually, "
+    "how erratically, how hard the US presses laggards) and a threat path. A Latin hypercube spreads the futures "
+    "evenly over these ranges; the seed makes the design reproducible. These are *not* forecasts: every future "
+    "in the ranges counts the same.",
+    """
+futures = sample_futures(FutureRanges(), 40, seed=1)
+futures[["vacuum_level", "vacuum_year", "vacuum_shape", "volatility", "pressure", "east_threat"]].head().round(2)
+""",
+    """
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for shape, marker in (("step", "s"), ("ramp", "o")):
+    part = futures[futures.vacuum_shape == shape]
+    points = ax.scatter(part.vacuum_year, part.vacuum_level, c=part.volatility, marker=marker, cmap="viridis",
+                        vmin=0, vmax=0.3, label=shape)
+ax.set_xlabel("year the US gets there"); ax.set_ylabel("vacuum it reaches"); ax.legend(title="shape")
+fig.colorbar(points, label="volatility"); plt.show()
+""",
+    "md:## 3. Run every package in every future\n\nA small design so the notebook runs in seconds: 40 futures, "
+    "one run each, 16 x 40 = 640 runs. Every package meets the same random shocks in the same future, so "
+    "differences between packages come from the levers, not from luck.",
+    """
+out = Path(tempfile.mkdtemp()) / "levers"
+spec = {"futures": 40, "replicates": 1, "seed": 1, "threshold": 0.5, "chunk_futures": 20}
+report = evaluate_levers(spec, out, backend="serial", progress=False)
+print(f"{report.run.runs_done} runs in {report.run.seconds:.1f} s")
+""",
+    "md:## 4. The ranking\n\n* **satisficing**: the share of futures where the package keeps cohesion at or "
+    "above 0.5 (the package *holds*).\n* **regret**: in each future, how much cohesion the package loses "
+    "against the best package *in that same future*; we look at the 90th percentile and the maximum.\n"
+    "* `_median` and `_p10` / `_p90`: the typical value and the value in the worst tenth of futures.",
+    """
+columns = ["rank", "package", "satisficing", "regret_p90", "regret_max", "cohesion_median", "cohesion_p10",
+           "european_spending_median", "disengaged_p90"]
+report.table[columns].round(3)
+""",
+    "md:Which lever does the work? Compare every pair of packages that differ by one lever only:",
+    """
+report.effects[["lever", "cohesion_change", "helps_share", "european_spending_change", "declaration_gap_change"]].round(3)
+""",
+    "md:## 5. Which package holds in which kind of future?\n\nMedian final cohesion by package (rows, ranked) "
+    "and kind of future (columns: how far the US withdraws, steadily or erratically).",
+    """
+display(Image(filename=str(out / "report" / "heatmap.png"), width=800))
+""",
+    """
+display(Image(filename=str(out / "report" / "regret.png"), width=600))
+""",
+    "md:## 6. Where even the best package fails\n\nIn some futures no package keeps cohesion at 0.5. Scenario "
+    "discovery (PRIM) looks for a simple box of US behaviour where those failures concentrate. *Coverage*: the "
+    "share of all failing futures inside the box. *Density*: the share of futures inside the box that fail. "
+    "With only 40 futures the box is rough and moves with the seed; trust the 500-future analysis more.",
+    """
+found = report.discovery
+print(f"even the best package fails in {found.share:.0%} of futures")
+print("they concentrate", found.sentence)
+if found.box is not None:
+    print(f"coverage {found.box.coverage:.0%}, density {found.box.density:.0%}")
+""",
+    "md:## 7. What this supports, and what it does not\n\nThe report ends with its own limits. Read them before "
+    "quoting a number.",
+    """
+limits = report.text.split("## What it does not support")[1]
+display(Markdown("### What it does not support" + limits))
+""",
+    "md:## Exercises\n\n1. **A stricter test.** Re-rank with a threshold of 0.55: `from cohesion_sim.levers import "
+    "analyze_levers; analyze_levers(out, threshold=0.55).table`. Does the winner change? Why might a government "
+    "care about the threshold more than about the median?\n"
+    "2. **Your own package.** Add `\"packages\": {\"max_coordination\": {\"coordination\": 1.0}}` to `spec`, run "
+    "into a new folder, and see where it ranks.\n"
+    "3. **A harsher world.** Narrow the futures to a US that leaves: `\"ranges\": {\"vacuum_level\": [0.6, 0.9]}`. "
+    "Which packages still hold?\n"
+    "4. **Discuss.** Find the lever whose effect surprises you most (the `effects` table). Which mechanism in "
+    "`docs/ODD.md` produces it? Is that a finding about the world or about the model?",
 ])
