@@ -12,7 +12,7 @@ from __future__ import annotations
 COMPLIANCE_COLOURS = {
     "on track": "#2166ac",  # dark blue
     "behind": "#fdb863",  # light orange
-    "far behind": "#b35806",  # dark orange
+    "far behind": "#7f3b08",  # dark brown-orange
     "exempted": "#b2abd2",  # light purple-grey
     "no armed forces": "#e2e8f0",  # light grey
 }

@@ -37,11 +37,22 @@ SERIES: dict[str, tuple[str, tuple[float, float], float, str]] = {
 SMALL_MULTIPLES = ("vacuum", "cohesion", "compliance", "mean_spending", "european_share", "us_tension")
 
 
+#: What a chart shows, in a student's words (the registry's technical description is the fallback).
+MEANINGS = {
+    "vacuum": "0 = a full, credible US guarantee; 1 = the US has left Europe.",
+    "cohesion": "0 = fragmented, 1 = united: committed allies with little tension between them.",
+    "compliance": "European allies and Canada against their own path to the guideline; dashed: at 2% of GDP.",
+    "mean_spending": "Mean defence spending of allies with armed forces, % of GDP.",
+    "european_share": "Europe's and Canada's share of all allied defence spending.",
+    "us_tension": "Mean tension between the US and the other allies, on the same scale in every run.",
+    "european_tension": "Mean tension among European allies and Canada, on the same scale in every run.",
+    "hedging": "Allies hedging toward a European pillar.",
+}
+
+
 def meaning(column: str) -> str:
-    """What a series means, in the reporter registry's words."""
-    if column == "compliance":
-        return "allies on track, behind or far behind their path to the guideline"
-    return describe(column).description
+    """What a series means: a student's sentence, else the reporter registry's description."""
+    return MEANINGS.get(column) or describe(column).description
 
 
 def _fmt(value: float, step: float) -> str:
@@ -212,7 +223,7 @@ def chart_legend(left: float, top: float, runs, column: str | None, with_bands: 
 
 
 def series_chart_svg(runs: list[tuple[str, Frame]], column: str, bands=None, marks: list[Mark] | None = None,
-                     width: float = 420.0, height: float = 330.0) -> str:  # fmt: skip
+                     width: float = 370.0, height: float = 215.0) -> str:  # fmt: skip
     """One larger chart (the first screen's time series)."""
     body = panel(0, 0, width, height, column, runs, bands, marks)
     legend, extra = chart_legend(0, height, runs, column, bool(bands and any(b is not None for b in bands)), width)

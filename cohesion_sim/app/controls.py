@@ -63,8 +63,11 @@ SPEEDS = {"slow (2 s a year)": 2.0, "1 year a second": 1.0, "fast (3 a second)":
 @solara.component
 def RunButtons(on_play: Callable[[], None], on_step: Callable[[], None], on_reset: Callable[[], None],
                on_end: Callable[[], None], playing: bool, finished: bool, broken: bool,
-               speed: solara.Reactive[str]):  # fmt: skip
+               speed: solara.Reactive[str], year: int | None = None):  # fmt: skip
     with solara.Div(classes=["cs-controls-row"]):
+        if year is not None:
+            solara.HTML(tag="div", classes=["cs-year"], attributes={"data-testid": "year"},
+                        unsafe_innerHTML=f"<span class='cs-year-label'>Year</span> {int(year)}")  # fmt: skip
         with solara.Row(classes=["cs-buttons"], gap="6px"):
             solara.Button("Pause" if playing else "Play", icon_name="mdi-pause" if playing else "mdi-play",
                           on_click=on_play, color="primary", disabled=broken or (finished and not playing),

@@ -151,22 +151,22 @@ def Page():
                 with solara.Div(classes=["cs-top"]):
                     RunButtons(on_play=lambda: playing.set(not playing.value), on_step=step, on_reset=reset,
                                on_end=to_end, playing=playing.value, finished=run.finished, broken=frame is None,
-                               speed=speed)  # fmt: skip
-                    if frame is not None:
-                        Headline(frame)
+                               speed=speed, year=frame.year if frame is not None else None)  # fmt: skip
                 if run.error:
                     with solara.Div(attributes={"data-testid": "settings-error"}, classes=["cs-error"]):
                         solara.Error(f"These settings do not work: {run.error}")
                     return
                 runs = [(frame.title.split(":")[0], frame)]
-                with Grid("minmax(0, 62fr) minmax(0, 38fr)", classes=["cs-first"]):
+                with Grid("minmax(0, 59fr) minmax(0, 41fr)", classes=["cs-first"]):
                     with Card("Alliance map", subtitle="Click an ally to see why it changed."):
                         MapView(frame, selected=selected.value, on_select=selected.set)
-                    with Card("Over time"):
-                        with solara.Div(classes=["cs-series-pick"], attributes={"data-testid": "series-pick"}):
-                            solara.Select("Series", values=list(SERIES), value=column, dense=True)
-                        SeriesView(runs, column.value, bands=[bands] if bands else None)
-                        solara.HTML(tag="div", classes=["cs-meaning"], unsafe_innerHTML=escape(meaning(column.value)))
+                    with solara.Div():
+                        Headline(frame)
+                        with Card("Over time"):
+                            with solara.Div(classes=["cs-series-pick"], attributes={"data-testid": "series-pick"}):
+                                solara.Select("Over time", values=list(SERIES), value=column, dense=True)
+                            SeriesView(runs, column.value, bands=[bands] if bands else None)
+                            solara.HTML(tag="div", classes=["cs-meaning"], unsafe_innerHTML=escape(meaning(column.value)))
                 with solara.Div(classes=["cs-chance"], attributes={"data-testid": "chance"}):
                     solara.HTML(tag="p", unsafe_innerHTML=escape(chance_sentence(frame, bands, settings.value.seed)))
                     solara.Checkbox(label="Show bands from 100 runs", value=show_bands)

@@ -20,8 +20,8 @@ TENSION_SHOWN, TENSION_FULL = 0.08, 0.3
 # West of this longitude the Atlantic is squeezed so Canada and the US fit beside Europe.
 ATLANTIC_EDGE = -28.0
 ATLANTIC_SQUEEZE = 0.25
-US_X = -44.0
-MAP_WEST, MAP_EAST, MAP_SOUTH, MAP_NORTH = US_X - 5.5, 46.0, 31.0, 68.0
+US_X = -43.0
+MAP_WEST, MAP_EAST, MAP_SOUTH, MAP_NORTH = US_X - 7.5, 46.0, 31.0, 68.0
 #: Map x units per degree of latitude: an equirectangular map true at 50 degrees north.
 ASPECT = 1.0 / np.cos(np.radians(50.0))
 

@@ -220,7 +220,7 @@ def settings_from_text(name: str, text: str, seed: int | None = None) -> Setting
 
 def own_path_until(own: Scenario, year: int, level: float) -> dict[str, Any]:
     """The scenario's own US path up to ``year`` (year by year), then ``level``: a values schedule."""
-    values = {y: round(float(own.vacuum.at(y)), 6) for y in range(own.start_year, year)}
+    values = {y: float(own.vacuum.at(y)) for y in range(own.start_year, year)}
     values[int(year)] = float(level)
     return {"kind": "values", "values": values}
 
@@ -539,9 +539,9 @@ def headline(frame: Frame) -> list[tuple[str, str, str]]:
         ("Cohesion", f"{m['cohesion']:.2f}", "0 = fragmented, 1 = fully united"),
         ("Mean spending", f"{m['mean_spending']:.2f}%", "mean defence spending of allies with armed forces, % of GDP"),
         ("Europe's share", f"{m['european_share']:.0%}", "Europe's and Canada's share of allied defence spending"),
-        *_compliance_stats(m, armed, guideline),
         ("Hedging / out", f"{int(m['hedging'])} / {int(m['disengaged'])}", "allies hedging / disengaged"),
         ("Blocs", f"{int(m['blocs'])}", "camps among engaged allies (1 = one alliance)"),
+        *_compliance_stats(m, armed, guideline),
     ]
 
 
@@ -551,7 +551,7 @@ def _compliance_stats(m: dict[str, Any], armed: int | None, guideline: str) -> l
                  "allies with armed forces at or above the guideline in force / 2% of GDP")]  # fmt: skip
     path = f"{int(m['on_track'])} · {int(m['behind'])} · {int(m['far_behind'])}"
     return [
-        ("On track · behind · far", path, f"of {armed} European allies and Canada with armed forces: against their own "
-         f"path to the {guideline} guideline (exempted allies not counted)"),  # fmt: skip
         ("At 2%", f"{int(m['at_2pct_members'])} of {armed}", "European allies and Canada at or above 2% of GDP"),
+        ("On track · behind · far behind their path", path, f"of {armed} European allies and Canada with armed forces: against their own "
+         f"path to the {guideline} guideline (exempted allies not counted)"),  # fmt: skip
     ]

@@ -44,12 +44,10 @@ def Card(title: str, subtitle: str | None = None, children=[]):
 
 @solara.component
 def Headline(frame: Frame):
-    """The year and five numbers in big type, for the back of the room."""
-    with solara.Div(classes=["cs-headline"]):
-        solara.HTML(tag="div", classes=["cs-year"], attributes={"data-testid": "year"},
-                    unsafe_innerHTML=f"<span class='cs-year-label'>Year</span> {frame.year}")  # fmt: skip
+    """The headline numbers in big type, for the back of the room (the year sits by the run buttons)."""
+    with solara.Div(classes=["cs-headline"], attributes={"data-testid": "headline"}):
         for label, value, meaning in headline(frame):
-            slug = "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-")
+            slug = "".join(c if c.isalnum() else "-" for c in label.lower().split(" their")[0]).strip("-")
             while "--" in slug:
                 slug = slug.replace("--", "-")
             solara.HTML(
