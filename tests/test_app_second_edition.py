@@ -245,7 +245,7 @@ def test_saved_yaml_loads_back_through_the_validated_loader():
     again = state.SessionRun(loaded).run_to_end().history
     assert np.allclose(original["cohesion"].to_numpy(float), again["cohesion"].to_numpy(float))
     with pytest.raises(ScenarioError, match=r"my_bad\.yaml.*coordination"):
-        state.settings_from_text("my_bad.yaml", "coordination: 7\n")
+        state.settings_from_text("my_bad.yaml", "title: Mine\ndescription: Mine.\ncoordination: 7\n")
     with pytest.raises(ScenarioError):
         state.settings_from_text("x.yaml", "!!python/object/apply:os.system ['echo hi']\n")
 

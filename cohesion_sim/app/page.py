@@ -71,7 +71,7 @@ def Page():
 
     def keep_url():
         query = settings_query(settings.value)
-        if (router.search or "") != query:
+        if router.set_path is not None and (router.search or "") != query:  # no URL outside a browser
             router.push(f"{router.path or '/'}?{query}")
 
     solara.use_effect(keep_url, [settings.value])
