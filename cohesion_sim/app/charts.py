@@ -112,7 +112,7 @@ def panel(left: float, top: float, width: float, height: float, column: str, run
         parts.append(text(px(year), plot_top + plot_h + 20, str(year), font_size=FONT, fill=MUTED, text_anchor="middle"))
     if column == "compliance":
         parts += _compliance_areas(runs, px, py, plot_top, plot_h)
-    for mark in marks or []:
+    for mark in _merge_same_year(marks or []):
         colour = EVENT_COLOURS.get(mark.kind, MUTED)
         x = px(mark.year)
         if mark.until is not None:
@@ -153,6 +153,19 @@ def panel(left: float, top: float, width: float, height: float, column: str, run
         x = px(first.year)
         parts.append(tag("line", x1=x, y1=plot_top, x2=x, y2=plot_top + plot_h, stroke="#a0aec0", stroke_dasharray="2 3"))
     return parts
+
+
+def _merge_same_year(marks: list[Mark]) -> list[Mark]:
+    """Point marks in the same year become one line with one label ("US to 0.85 · summit vote failed")."""
+    spans = [m for m in marks if m.until is not None]
+    points: dict[float, Mark] = {}
+    for mark in (m for m in marks if m.until is None):
+        if mark.year in points:
+            first = points[mark.year]
+            points[mark.year] = Mark(mark.year, f"{first.label} · {mark.label}", first.kind)
+        else:
+            points[mark.year] = mark
+    return spans + list(points.values())
 
 
 def _bands(band: np.ndarray, years: np.ndarray, colour: str, px, py, column: str) -> list[str]:

@@ -63,7 +63,8 @@ SPEEDS = {"slow (2 s a year)": 2.0, "1 year a second": 1.0, "fast (3 a second)":
 @solara.component
 def RunButtons(on_play: Callable[[], None], on_step: Callable[[], None], on_reset: Callable[[], None],
                on_end: Callable[[], None], playing: bool, finished: bool, broken: bool,
-               speed: solara.Reactive[str], year: int | None = None):  # fmt: skip
+               speed: solara.Reactive[str], year: int | None = None,
+               presenting: solara.Reactive[bool] | None = None):  # fmt: skip
     with solara.Div(classes=["cs-controls-row"]):
         if year is not None:
             solara.HTML(tag="div", classes=["cs-year"], attributes={"data-testid": "year"},
@@ -80,6 +81,10 @@ def RunButtons(on_play: Callable[[], None], on_step: Callable[[], None], on_rese
                           classes=["cs-reset"])  # fmt: skip
         with solara.Div(classes=["cs-speed"], attributes={"data-testid": "speed"}):
             solara.Select("Speed", values=list(SPEEDS), value=speed, dense=True)
+        if presenting is not None:
+            solara.Button("Exit presentation" if presenting.value else "Presentation",
+                          icon_name="mdi-presentation", text=True, classes=["cs-present-toggle"],
+                          on_click=lambda: presenting.set(not presenting.value))  # fmt: skip
 
 
 @solara.component

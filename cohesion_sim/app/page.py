@@ -131,8 +131,6 @@ def Page():
     solara.Title(TITLE)
     solara.Style(CSS)
     solara.AppBarTitle(TITLE)
-    with solara.AppBar():
-        solara.Switch(label="Presentation", value=presenting, classes=["cs-present-toggle"])
     tick.value  # noqa: B018 - read so that a step re-renders this session's page
     frame = run.frame
     if not presenting.value:
@@ -151,7 +149,8 @@ def Page():
                 with solara.Div(classes=["cs-top"]):
                     RunButtons(on_play=lambda: playing.set(not playing.value), on_step=step, on_reset=reset,
                                on_end=to_end, playing=playing.value, finished=run.finished, broken=frame is None,
-                               speed=speed, year=frame.year if frame is not None else None)  # fmt: skip
+                               speed=speed, year=frame.year if frame is not None else None,
+                               presenting=presenting)  # fmt: skip
                 if run.error:
                     with solara.Div(attributes={"data-testid": "settings-error"}, classes=["cs-error"]):
                         solara.Error(f"These settings do not work: {run.error}")
@@ -162,7 +161,7 @@ def Page():
                         MapView(frame, selected=selected.value, on_select=selected.set)
                     with solara.Div():
                         Headline(frame)
-                        with Card("Over time"):
+                        with solara.Div(classes=["cs-card"]):
                             with solara.Div(classes=["cs-series-pick"], attributes={"data-testid": "series-pick"}):
                                 solara.Select("Over time", values=list(SERIES), value=column, dense=True)
                             SeriesView(runs, column.value, bands=[bands] if bands else None)
