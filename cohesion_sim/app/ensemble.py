@@ -49,7 +49,7 @@ def chance_sentence(frame: Frame, bands: dict[str, Any] | None, seed: int) -> st
     last = len(years) - 1
     parts = []
     for column, name, fmt in (("cohesion", "cohesion", "{:.2f}"), ("vacuum", "the US vacuum", "{:.2f}"),
-                              ("mean_spending", "mean spending", "{:.1f}%")):  # fmt: skip
+                              ("mean_spending", "mean spending", "{:.2f}%")):  # fmt: skip
         if column not in bands:
             continue
         low, high = bands[column][0][last], bands[column][4][last]

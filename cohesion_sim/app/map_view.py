@@ -3,7 +3,7 @@
 Fill shows where an ally stands against its own path to the guideline (on track, behind, far
 behind), a white dot marks spending below 2% of GDP, size shows GDP, red lines tensions on an
 absolute scale, and a thick ring marks a hedging (purple) or disengaged (black, dashed) ally.
-Drawn for about 580 pixels across, so its text is 16 px or more on a 1280x720 projector.
+Drawn for about 540 pixels across, so its text is 16 px or more on a 1280x720 projector.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .palette import (
 from .state import Frame
 from .svg import svg, tag, text
 
-WIDTH = 580.0
+WIDTH = 540.0
 SCALE = WIDTH / (MAP_EAST - MAP_WEST)  # pixels per map unit
 MAP_HEIGHT = (MAP_NORTH - MAP_SOUTH) * ASPECT * SCALE
 FONT = 16
