@@ -113,15 +113,12 @@ def Page():
         settings.set(value)
 
     def load_file(info):
-        data = info.get("data") or b""
-        if len(data) > MAX_UPLOAD:
-            upload_error.set(f"{info['name']}: too large ({len(data)} bytes); a scenario file is a few kB")
+        name, text = str(info.get("name") or "scenario.yaml"), info.get("text")
+        if text is None or len(text) > MAX_UPLOAD:
+            upload_error.set(f"{name}: too large ({info.get('size')} bytes); a scenario file is a few kB")
             return
         try:
-            loaded = settings_from_text(info["name"], data.decode("utf-8"), seed=None)
-        except UnicodeDecodeError:
-            upload_error.set(f"{info['name']}: not a UTF-8 text file")
-            return
+            loaded = settings_from_text(name, str(text), seed=None)
         except ScenarioError as exc:
             upload_error.set(str(exc).splitlines()[0])
             return
@@ -228,6 +225,11 @@ def AllyDetail(run: SessionRun, iso3: str | None, year: int):
     solara.HTML(tag="div", classes=["cs-why"], attributes={"data-testid": "why"}, unsafe_innerHTML=why_html(why))
 
 
+@solara.component_vue("file_text_input.vue")
+def FileTextInput(label: str, testid: str, max_bytes: int, event_loaded=None):
+    """A file picker that reads a small text file in the browser and sends {name, text, size} to ``event_loaded``."""
+
+
 @solara.component
 def ShareBox(settings: Settings, on_file, error: str | None):
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in settings.scenario.rsplit(".", 1)[0])
@@ -237,8 +239,7 @@ def ShareBox(settings: Settings, on_file, error: str | None):
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         solara.FileDownload(lambda: settings_yaml(settings), filename=f"{stem}_seed{settings.seed}_settings.yaml",
                             label="Save settings (YAML)", mime_type="application/x-yaml")  # fmt: skip
-    with solara.Div(attributes={"data-testid": "load-yaml"}):
-        solara.FileDrop(label="Drop a scenario file (.yaml) here to load it", on_file=on_file, lazy=False)
+    FileTextInput(label="Load a scenario file (.yaml)", testid="load-yaml", max_bytes=MAX_UPLOAD, event_loaded=on_file)
     if error:
         with solara.Div(attributes={"data-testid": "load-error"}):
             solara.Error(error, dense=True)
