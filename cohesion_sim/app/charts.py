@@ -216,6 +216,8 @@ def chart_legend(left: float, top: float, runs, column: str | None, with_bands: 
         items += [(f"run:{k}", label) for k, (label, _) in enumerate(runs)]
     if with_bands:
         items += [("band:90", "9 runs in 10"), ("band:50", "half of runs")]
+    most = max(8, int((width - 40) / (0.55 * FONT)))
+    items = [(kind, label if len(label) <= most else label[: most - 1] + "…") for kind, label in items]
     for kind, label in items:
         width_ = 34 + 0.55 * FONT * len(label)
         if x + width_ > left + width:
