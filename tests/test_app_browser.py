@@ -358,7 +358,7 @@ def test_compare_levers_speed_and_run_to_end(server, browser):
     """Item 6: compare two settings with a lever; dated marks; Play speed; Run to end."""
     ctx = sized(browser, "1920x1080")
     page, recorder, _ = open_app(ctx, server)
-    pick(page, "Speed", "fast (3 a second)")
+    pick(page, "Speed", "fast: 3 years / s")
     started = time.perf_counter()
     page.get_by_role("button", name="Play").click()
     page.wait_for_function("() => parseInt(document.querySelector('[data-testid=year]').innerText.split(/\\s+/).pop())"

@@ -66,7 +66,7 @@ def test_lesson_plan_can_be_done_in_the_app():
         pick(page, "Scenario", "Hindcast 2014-2024")
         page.get_by_test_id("scenario-description").filter(has_text="2014").wait_for()
         pick(page, "Over time", "compliance")
-        pick(page, "Speed", "fast (3 a second)")
+        pick(page, "Speed", "fast: 3 years / s")
         page.get_by_role("button", name="Play").click()
         page.get_by_test_id("year").filter(has_text="2024").wait_for(timeout=40_000)
         chart = page.get_by_test_id("main-series").inner_html()

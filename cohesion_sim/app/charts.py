@@ -241,7 +241,8 @@ def series_chart_svg(runs: list[tuple[str, Frame]], column: str, bands=None, mar
                      width: float = 370.0, height: float = 215.0) -> str:  # fmt: skip
     """One larger chart (the first screen's time series)."""
     body = panel(0, 0, width, height, column, runs, bands, marks)
-    legend, extra = chart_legend(0, height, runs, column, bool(bands and any(b is not None for b in bands)), width)
+    banded = bool(bands and any(b is not None and column in b for b in bands))
+    legend, extra = chart_legend(0, height, runs, column, banded, width)
     body += legend
     return svg(width, height + extra, body, f"{SERIES[column][0]} over time")
 

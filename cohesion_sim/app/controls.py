@@ -57,7 +57,7 @@ def Section(title: str):
     solara.HTML(tag="div", unsafe_innerHTML=escape(title), classes=["cs-section"])
 
 
-SPEEDS = {"slow (2 s a year)": 2.0, "1 year a second": 1.0, "fast (3 a second)": 0.33}
+SPEEDS = {"slow: 1 year / 2 s": 2.0, "1 year a second": 1.0, "fast: 3 years / s": 0.33}
 
 
 @solara.component
@@ -126,7 +126,10 @@ def Controls(settings: solara.Reactive[Settings], year: int, on_intervene: Calla
     solara.HTML(tag="div", unsafe_innerHTML=escape(scenario.description.strip()), classes=["cs-description"],
                 attributes={"data-testid": "scenario-description"})  # fmt: skip
 
-    if mid_run:
+    if mid_run and year >= scenario.end_year:
+        solara.HTML(tag="div", classes=["cs-note"], attributes={"data-testid": "midrun-note"},
+                    unsafe_innerHTML="The run has ended. Press Reset to run it again with these settings.")
+    elif mid_run:
         solara.HTML(tag="div", classes=["cs-note", "cs-midrun"], attributes={"data-testid": "midrun-note"},
                     unsafe_innerHTML=f"The run is in {year}. A lever you move now applies from {next_year}; "
                     "the years so far stay as they were.")  # fmt: skip

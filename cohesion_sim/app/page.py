@@ -32,6 +32,12 @@ TITLE = "NATO cohesion under a shifting US stance"
 PLAY_INTERVAL = 1.0
 CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
 INFO = (Path(__file__).with_name("info.md")).read_text(encoding="utf-8")
+#: Presentation mode: no sidebar, no menu button.
+PRESENT_CSS = (
+    "nav.v-navigation-drawer { display: none !important; } "
+    ".v-content, .v-main { padding-left: 0 !important; } "
+    ".v-app-bar .v-app-bar__nav-icon, header .v-btn--icon { display: none !important; }"
+)
 #: Largest scenario file the page accepts.
 MAX_UPLOAD = 200_000
 
@@ -130,9 +136,10 @@ def Page():
     solara.AppBarTitle(TITLE)
     tick.value  # noqa: B018 - read so that a step re-renders this session's page
     frame = run.frame
-    if not presenting.value:
-        with solara.Sidebar():
-            Controls(_Tap(settings, new_settings), run.year or 0, intervene)
+    with solara.Sidebar():
+        Controls(_Tap(settings, new_settings), run.year or 0, intervene)
+    # presentation hides the sidebar with CSS (always the same element tree, so no view is re-mounted)
+    solara.Style(PRESENT_CSS if presenting.value else "")
 
     bands = solara.use_memo(lambda: _bands(settings.value, show_bands.value, run.error is None),
                             [settings.value, show_bands.value, run.error])  # fmt: skip
