@@ -364,9 +364,10 @@ def test_compare_levers_speed_and_run_to_end(server, browser):
     page.wait_for_function("() => parseInt(document.querySelector('[data-testid=year]').innerText.split(/\\s+/).pop())"
                            " >= 2027", timeout=20_000)
     TIMINGS["fast_play_3_years_s"] = round(time.perf_counter() - started, 2)  # at 1 year a second this is 3+
-    pause = page.get_by_role("button", name="Pause")
-    if pause.count():
-        pause.click()
+    try:
+        page.get_by_role("button", name="Pause").click(timeout=2_000)
+    except Exception:  # the fast run may already have reached its end and stopped by itself
+        pass
     page.get_by_role("button", name="Play").wait_for()
     if year(page) < 2035:
         page.get_by_role("button", name="Run to end").click()
