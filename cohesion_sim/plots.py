@@ -27,7 +27,7 @@ def spending_rows(allies: pd.DataFrame, guideline: float | None = None, toleranc
     """
     rows = allies.copy()
     if "armed" not in rows:
-        rows["armed"] = True
+        rows["armed"] = rows["compliance"] != "no armed forces" if "compliance" in rows else rows["spending"] > 0
     if "compliance" not in rows:
         path = rows["path"] if "path" in rows else pd.Series(guideline if guideline is not None else np.nan, index=rows.index)
         exempt = rows["exempt"] if "exempt" in rows else pd.Series(False, index=rows.index)

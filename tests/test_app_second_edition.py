@@ -257,3 +257,14 @@ def test_scenario_text_is_escaped_in_the_page():
 
     source = inspect.getsource(controls.Controls)
     assert "unsafe_innerHTML=escape(scenario.description" in source
+
+
+def test_spending_rows_never_mark_an_ally_without_armed_forces_below_two_percent():
+    import pandas as pd
+
+    from cohesion_sim.plots import spending_rows
+
+    table = pd.DataFrame({"iso3": ["ISL", "BEL"], "spending": [0.0, 1.3], "status": ["aligned", "aligned"],
+                          "compliance": ["no armed forces", "far behind"]})  # fmt: skip
+    rows = spending_rows(table).set_index("iso3")
+    assert not rows.loc["ISL", "below_2pct"] and rows.loc["BEL", "below_2pct"]
