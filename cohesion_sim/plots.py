@@ -99,8 +99,8 @@ def spending_by_ally(agents: pd.DataFrame, model_table: pd.DataFrame | None = No
     handles.append(Line2D([], [], marker="o", ls="", ms=7, mfc="white", mec=INK, label="below 2%"))
     for status in ("hedging", "disengaged"):
         if (rows["status"] == status).any():
-            handles.append(Patch(fill=False, edgecolor=STATUS_COLOURS[status], lw=2.4, ls=STATUS_DASH[status] or "-",
-                                 label=status))  # fmt: skip
+            handles.append(Patch(fill=False, edgecolor=STATUS_COLOURS[status], lw=2.4,
+                                 ls="--" if STATUS_DASH[status] else "-", label=status))  # fmt: skip
     top = max(6.0, float(rows["spending"].max()) + 0.8, (guideline or 0) + 0.8)
     ax.set_ylim(0, top)
     ax.set_xlim(-0.7, len(rows) - 0.3)

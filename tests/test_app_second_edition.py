@@ -268,3 +268,17 @@ def test_spending_rows_never_mark_an_ally_without_armed_forces_below_two_percent
                           "compliance": ["no armed forces", "far behind"]})  # fmt: skip
     rows = spending_rows(table).set_index("iso3")
     assert not rows.loc["ISL", "below_2pct"] and rows.loc["BEL", "below_2pct"]
+
+
+def test_spending_chart_draws_hedging_and_disengaged_allies():
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from cohesion_sim.plots import spending_by_ally
+
+    table = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC"], "spending": [1.0, 2.5, 3.0],
+                          "status": ["disengaged", "hedging", "aligned"]})  # fmt: skip
+    ax = Figure().add_subplot()
+    spending_by_ally(table, ax=ax, year=2030, guideline=3.5, start_year=2024)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "disengaged" in labels and "hedging" in labels

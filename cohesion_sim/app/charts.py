@@ -8,16 +8,13 @@ from :mod:`cohesion_sim.reporters`.
 from __future__ import annotations
 
 import math
-from typing import Any
-
 import numpy as np
 
 from ..plots import spending_rows
 from ..reporters import describe
 from .events import Mark, dated_marks
 from .palette import (
-    BAND_ALPHA, COMPLIANCE_COLOURS, EVENT_COLOURS, GRID, INK, MUTED, RUN_COLOURS, STATUS_COLOURS, STATUS_DASH,
-    STATUS_RING_WIDTH,
+    BAND_ALPHA, COMPLIANCE_COLOURS, EVENT_COLOURS, GRID, INK, MUTED, RUN_COLOURS, STATUS_DASH, STATUS_RING_WIDTH,
 )  # fmt: skip
 from .state import Frame
 from .svg import svg, tag, text
@@ -335,4 +332,3 @@ def spending_bars_svg(frame: Frame, selected: str | None = None) -> str:
 
 __all__ = ["SERIES", "SMALL_MULTIPLES", "marks_for", "meaning", "series_chart_svg", "spending_bars_svg",
            "time_series_svg", "year_ticks"]  # fmt: skip
-_ = (Any, STATUS_COLOURS)
