@@ -65,7 +65,7 @@ def test_lesson_plan_can_be_done_in_the_app():
         # 25-40: the hindcast, with its pressure period and 2022 shock marked
         pick(page, "Scenario", "Hindcast 2014-2024")
         page.get_by_test_id("scenario-description").filter(has_text="2014").wait_for()
-        pick(page, "Over time", "compliance")
+        pick(page, "Over time", "Allies against their own path")
         pick(page, "Speed", "fast: 3 years / s")
         page.get_by_role("button", name="Play").click()
         page.get_by_test_id("year").filter(has_text="2024").wait_for(timeout=40_000)
@@ -84,7 +84,7 @@ def test_lesson_plan_can_be_done_in_the_app():
         table = page.get_by_test_id("compare-table")
         table.wait_for()
         assert "Committed US" in table.inner_text() and "Abrupt withdrawal" in table.inner_text()
-        pick(page, "Series", "hedging")
+        pick(page, "Series", "Allies hedging")
         page.get_by_test_id("compare-log-a").scroll_into_view_if_needed()
         shot(page, "04_compare.png")
         page.get_by_role("tab", name="Explore").click()

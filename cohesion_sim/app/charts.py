@@ -31,6 +31,8 @@ SERIES: dict[str, tuple[str, tuple[float, float], float, str]] = {
     "european_tension": ("Tension among Europeans", (0.0, 0.5), 0.1, "{:.2f}"),
     "hedging": ("Allies hedging", (0.0, 31.0), 10.0, "{:.0f}"),
 }
+#: Chart titles as the series menus show them, and back.
+SERIES_BY_TITLE = {title: column for column, (title, *_rest) in SERIES.items()}
 SMALL_MULTIPLES = ("vacuum", "cohesion", "compliance", "mean_spending", "european_share", "us_tension")
 
 

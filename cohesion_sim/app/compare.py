@@ -7,7 +7,7 @@ from html import escape
 import solara
 
 from ..scenario_files import ScenarioError
-from .charts import SERIES
+from .charts import SERIES, SERIES_BY_TITLE
 from .state import DECISION_RULES, Frame, Settings, defaults_for, run_settings, scenario_label, scenario_names
 from .views import Card, Grid, MapView, SeriesView, SummitLog, TimeSeriesView
 
@@ -103,7 +103,7 @@ def CompareView(explore: Settings):
     seed = explore.seed if explore.seed is not None and explore.seed >= 0 else 42
     left = solara.use_reactive(defaults_for(first, seed=seed))
     right = solara.use_reactive(defaults_for(second, seed=seed))
-    column = solara.use_reactive("cohesion")
+    column = solara.use_reactive(SERIES["cohesion"][0])  # the menu shows chart titles
     a_settings = left.value.replace(seed=seed) if left.value.seed != seed else left.value
     b_settings = right.value.replace(seed=seed) if right.value.seed != seed else right.value
 
@@ -128,8 +128,8 @@ def CompareView(explore: Settings):
         with Grid("minmax(0, 1fr) minmax(0, 1fr)"):
             with Card("Over time"):
                 with solara.Div(classes=["cs-series-pick"]):
-                    solara.Select("Series", values=list(SERIES), value=column, dense=True)
-                SeriesView([(a_label, a), (b_label, b)], column.value, testid="compare-main")
+                    solara.Select("Series", values=list(SERIES_BY_TITLE), value=column, dense=True)
+                SeriesView([(a_label, a), (b_label, b)], SERIES_BY_TITLE[column.value], testid="compare-main")
             with Card("Where they end up"):
                 solara.HTML(tag="div", unsafe_innerHTML=final_table((a_label, a), (b_label, b)),
                             attributes={"data-testid": "compare-table"})  # fmt: skip

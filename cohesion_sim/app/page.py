@@ -15,7 +15,7 @@ from pathlib import Path
 import solara
 import solara.lab
 
-from cohesion_sim.app.charts import SERIES, meaning
+from cohesion_sim.app.charts import SERIES, SERIES_BY_TITLE, meaning
 from cohesion_sim.app.compare import CompareView
 from cohesion_sim.app.controls import SPEEDS, Controls, RunButtons
 from cohesion_sim.app.ensemble import bands_for, chance_sentence
@@ -59,7 +59,7 @@ def Page():
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(next(k for k, v in SPEEDS.items() if v == PLAY_INTERVAL))
     tab = solara.use_reactive(0)
-    column = solara.use_reactive("cohesion")
+    column = solara.use_reactive(SERIES["cohesion"][0])  # the menu shows chart titles
     selected = solara.use_reactive(None)
     presenting = solara.use_reactive(False)
     show_bands = solara.use_reactive(True)
@@ -167,9 +167,10 @@ def Page():
                         Headline(frame)
                         with solara.Div(classes=["cs-card"]):
                             with solara.Div(classes=["cs-series-pick"], attributes={"data-testid": "series-pick"}):
-                                solara.Select("Over time", values=list(SERIES), value=column, dense=True)
-                            SeriesView(runs, column.value, bands=[bands] if bands else None)
-                            solara.HTML(tag="div", classes=["cs-meaning"], unsafe_innerHTML=escape(meaning(column.value)))
+                                solara.Select("Over time", values=list(SERIES_BY_TITLE), value=column, dense=True)
+                            SeriesView(runs, SERIES_BY_TITLE[column.value], bands=[bands] if bands else None)
+                            shown = meaning(SERIES_BY_TITLE[column.value])
+                            solara.HTML(tag="div", classes=["cs-meaning"], unsafe_innerHTML=escape(shown))
                 with solara.Div(classes=["cs-chance"], attributes={"data-testid": "chance"}):
                     solara.HTML(tag="p", unsafe_innerHTML=escape(chance_sentence(frame, bands, settings.value.seed)))
                     solara.Checkbox(label="Show bands from 100 runs", value=show_bands)
