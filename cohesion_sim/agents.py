@@ -1,24 +1,29 @@
 """The agents: 31 member states, the United States, and optional partner democracies.
 
-Each yearly step is synchronous: every agent first *decides* from last year's snapshot, then
-every agent *acts* (applies its decision), so agent order never matters. The math is in
-:mod:`cohesion_sim.rules`; agents only gather their inputs and keep their state.
+Each agent is a readable, writable view of its own column of the model's shared state
+(:class:`~cohesion_sim.state.AllianceState` with one run): ``member.spending`` reads
+``model.state.spending[0, member.index]``, and assigning it writes there. The year itself
+(decide from a snapshot, act all at once) is :func:`cohesion_sim.year.advance_year`, the same
+function the batch engine runs; the rules it applies are named in each class's docstring.
 """
 
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
-from .rules import (
-    ALIGNED,
-    STATUS_NAMES,
-    AllyState,
-    decide_member,
-    tension_row_update,
-    vacuum_deviation,
-    vacuum_level,
-)
+from .rules import STATUS_NAMES
+
+
+def _column(name: str, doc: str):
+    """A property reading and writing this agent's entry of ``model.state.<name>`` (run 0)."""
+
+    def read(agent):
+        return float(getattr(agent.model.state, name)[0, agent.index])
+
+    def write(agent, value):
+        getattr(agent.model.state, name)[0, agent.index] = value
+
+    return property(read, write, doc=doc)
 
 
 class MemberState(mesa.Agent):
@@ -26,51 +31,79 @@ class MemberState(mesa.Agent):
 
     Summary of rule: perceive threat, update trust in the US, weigh what allies provide,
     set a budget target between own security demand and the guideline path, move part way
-    toward it, and update commitment, tension with every ally and status.
+    toward it, and update commitment, tension with every ally and status
+    (:func:`cohesion_sim.rules.decide_member`).
 
     Attributes:
-        iso3, name: identity. ``index`` is the ally's row in the model's tension matrix.
+        iso3, name: identity. ``index`` is the ally's column in the model's state and tension matrix.
         gdp: US$ bn, grows by ``gdp_growth`` a year.
         has_armed_forces: False for Iceland (no spending, still votes).
         exposure: east, south, hybrid exposure in [0, 1]; doubles as strategic priorities.
         spending: core defence, % of GDP.
-        commitment: willingness to carry alliance decisions, in [0, 1].
+        commitment: willingness to carry alliance decisions, in [0, 1]: the geometric mean of
+            ``transatlantic_commitment`` (to the bond with the US) and ``european_commitment``
+            (to European allies and Canada), Snyder's two sides of the alliance security dilemma.
+        member: a member this year (from its accession year on).
         us_reliability: trust in the US guarantee, in [0, 1].
         threat: perceived threat, in [0, 1].
         status: "aligned", "hedging" or "disengaged".
         partner_ties: ties to non-NATO democracies, in [0, 1].
         exempt: exempted from the guideline in force.
+        path_start: spending when the guideline in force was adopted.
         private_demand: ally-specific demand (joint product), set at initialization.
         max_rise: fiscal space, the largest yearly rise in points of GDP.
     """
 
-    def __init__(self, model, ally, index, exposure, priorities, max_rise):
+    spending = _column("spending", "core defence, % of GDP")
+    transatlantic_commitment = _column("transatlantic", "commitment to the transatlantic bond, in [0, 1]")
+    european_commitment = _column("european", "commitment to European allies and Canada, in [0, 1]")
+    us_reliability = _column("reliability", "trust in the US guarantee, in [0, 1]")
+    threat = _column("threat", "perceived threat, in [0, 1]")
+    partner_ties = _column("partner_ties", "ties to non-NATO democracies, in [0, 1]")
+    gdp = _column("gdp", "US$ bn")
+    path_start = _column("path_start", "spending when the guideline in force was adopted")
+    private_demand = _column("private_demand", "ally-specific demand (joint product)")
+
+    def __init__(self, model, ally, index: int):
         super().__init__(model)
+        structure = model.runs.alliance
         self.iso3 = ally.iso3
         self.name = ally.country
         self.index = index
         self.lat, self.lon = ally.capital_lat, ally.capital_lon
-        self.is_european = bool(model.alliance.is_europe[index])
+        self.is_european = bool(structure.is_europe[index])
         self.has_armed_forces = ally.has_armed_forces
-        self.exposure = exposure
-        self.priorities = priorities
-        self.gdp = ally.gdp[model.data_year]
-        self.spending = ally.spending[model.data_year]
-        self.max_rise = max_rise
-        self.commitment = 0.5
-        self.us_reliability = 0.5
-        self.threat = 0.0
-        self.status_code = ALIGNED
-        self.partner_ties = 0.0
-        self.exempt = False
-        self.path_start = self.spending
-        self.private_demand = 0.0
-        self.decision = None
+        self.exposure = model.runs.exposure[0, index]
 
-    # ---- reporters --------------------------------------------------------------------
+    @property
+    def commitment(self) -> float:
+        """Overall commitment: the geometric mean of the two commitments."""
+        return float(self.model.state.commitment[0, self.index])
+
+    @property
+    def member(self) -> bool:
+        return bool(self.model.runs.alliance.accession[self.index] <= self.model.state.year)
+
+    @property
+    def status_code(self) -> int:
+        return int(self.model.state.status[0, self.index])
+
     @property
     def status(self) -> str:
-        return STATUS_NAMES[int(self.status_code)]
+        return STATUS_NAMES[self.status_code]
+
+    @property
+    def fiscal_space(self) -> float:
+        """Fiscal space from government debt, in [0, 1]."""
+        return float(self.model.runs.space[0, self.index])
+
+    @property
+    def exempt(self) -> bool:
+        return bool(self.model.state.exempt[0, self.index])
+
+    @property
+    def max_rise(self) -> float:
+        return float(self.model.runs.max_rise[0, self.index])
 
     @property
     def budget(self) -> float:
@@ -91,56 +124,13 @@ class MemberState(mesa.Agent):
         level = self.model.guideline_level
         return bool(self.has_armed_forces and level is not None and self.spending >= level)
 
-    # ---- the yearly step ------------------------------------------------------------------
-    def own_state(self) -> AllyState:
-        model = self.model
-        i = self.index
-        return AllyState(
-            spending=self.spending,
-            commitment=self.commitment,
-            reliability=self.us_reliability,
-            status=self.status_code,
-            partner_ties=self.partner_ties,
-            gdp=self.gdp,
-            armed=float(self.has_armed_forces),
-            private_demand=self.private_demand,
-            max_rise=self.max_rise,
-            exempt=float(self.exempt),
-            path_start=self.path_start,
-            exposure=self.exposure,
-            priorities=self.priorities,
-            tension_row=model.tension[i],
-            self_mask=model.identity[i],
-            divergence_row=model.alliance.divergence[i],
-            dispute_row=model.disputes_this_year[i],
-        )
-
-    def decide(self) -> None:
-        """Form this year's decision from last year's snapshot (nothing visible changes yet)."""
-        model = self.model
-        self.decision = decide_member(
-            self.own_state(), model.view, model.context, model.params, model.budget_shocks[self.index]
-        )
-
-    def act(self) -> None:
-        """Apply the decision; the tension row goes to the model, which symmetrizes the matrix."""
-        d = self.decision
-        self.threat = float(d.threat)
-        self.us_reliability = float(d.reliability)
-        self.spending = float(d.spending)
-        self.commitment = float(d.commitment)
-        self.status_code = int(d.status)
-        self.partner_ties = float(d.partner_ties)
-        self.model.tension_rows[self.index] = d.tension_row
-        self.gdp *= 1.0 + self.model.params.gdp_growth
-        self.decision = None
-
 
 class UnitedStates(mesa.Agent):
     """The patron whose guarantee may be withdrawn.
 
     Summary of rule: the vacuum follows the scenario's schedule plus erratic, mean-reverting
-    deviations; pressure follows its schedule; the US resents allies short of the guideline.
+    deviations (:func:`cohesion_sim.year.us_stance`); pressure follows its schedule; the US
+    resents allies short of the guideline (its row of :func:`cohesion_sim.rules.tension_row_update`).
 
     Attributes:
         vacuum: 0 is a full, credible guarantee; 1 is complete withdrawal from Europe.
@@ -154,22 +144,25 @@ class UnitedStates(mesa.Agent):
     name = "United States"
     has_armed_forces = True
     is_european = False
+    status = "aligned"
 
-    def __init__(self, model, ally, index, exposure, priorities, spending):
+    spending = _column("spending", "core defence, % of GDP")
+    threat = _column("threat", "perceived threat, in [0, 1]")
+    gdp = _column("gdp", "US$ bn")
+
+    def __init__(self, model, ally, index: int):
         super().__init__(model)
-        params = model.params
         self.index = index
         self.lat, self.lon = ally.capital_lat, ally.capital_lon
-        self.exposure = exposure
-        self.priorities = priorities
-        self.gdp = ally.gdp[model.data_year]
-        self.spending = spending
-        self.threat = 0.0
-        self.deviation = 0.0
-        self.vacuum = params.reference_vacuum
-        self.previous_vacuum = self.vacuum
-        self.pressure = params.pressure.at(params.start_year)
-        self.tension_decision = None
+        self.exposure = model.runs.exposure[0, index]
+
+    def _run_value(self, name: str) -> float:
+        return float(getattr(self.model.state, name)[0])
+
+    vacuum = property(lambda self: self._run_value("vacuum"))
+    previous_vacuum = property(lambda self: self._run_value("previous_vacuum"))
+    deviation = property(lambda self: self._run_value("deviation"))
+    pressure = property(lambda self: self._run_value("pressure"))
 
     @property
     def commitment(self) -> float:
@@ -180,31 +173,6 @@ class UnitedStates(mesa.Agent):
     def budget(self) -> float:
         return self.spending / 100.0 * self.gdp
 
-    def update_stance(self, year: int, shock: float) -> None:
-        """Phase 1 of the year: move the vacuum along its schedule plus noise, and set pressure."""
-        params = self.model.params
-        self.deviation = float(vacuum_deviation(self.deviation, shock, params.vacuum.volatility, params.vacuum.reversion))
-        self.previous_vacuum = self.vacuum
-        self.vacuum = float(vacuum_level(params.vacuum.at(year), self.deviation))
-        self.pressure = params.pressure.at(year)
-
-    def decide(self) -> None:
-        """The US's view of each ally: resentment of laggards under pressure, divergence, disputes."""
-        model, p = self.model, self.model.params
-        i = self.index
-        view = model.view
-        self.tension_decision = tension_row_update(
-            model.tension[i], np.asarray(self.threat), np.asarray(self.spending), view.spending,
-            view.armed * (1.0 - model.identity[i]), model.alliance.divergence[i], np.asarray(self.pressure),
-            model.shortfalls, model.disputes_this_year[i], np.full(model.n_allies, p.coordination),
-            p.tension_decay, p.grievance_tension, p.divergence_tension, p.pressure_tension, p.coordination_effect,
-        ) * (1.0 - model.identity[i])  # fmt: skip
-
-    def act(self) -> None:
-        self.model.tension_rows[self.index] = self.tension_decision
-        self.gdp *= 1.0 + self.model.params.gdp_growth
-        self.tension_decision = None
-
 
 class Partner(mesa.Agent):
     """A non-NATO democracy (Ukraine, Japan, Australia, South Korea, New Zealand).
@@ -213,22 +181,20 @@ class Partner(mesa.Agent):
     count a share of partners' budgets as provision and fear abandonment less.
     """
 
-    def __init__(self, model, partner):
+    def __init__(self, model, partner, index: int):
         super().__init__(model)
         self.iso3 = partner.iso3
         self.name = partner.country
-        self.gdp = partner.gdp
+        self.index = index
         self.spending = partner.spending
+
+    @property
+    def gdp(self) -> float:
+        return float(self.model.state.partner_gdp[0, self.index])
 
     @property
     def budget(self) -> float:
         return self.spending / 100.0 * self.gdp
-
-    def decide(self) -> None:
-        """Partners follow their own policies; the model does not change them."""
-
-    def act(self) -> None:
-        self.gdp *= 1.0 + self.model.params.gdp_growth
 
 
 __all__ = ["MemberState", "Partner", "UnitedStates"]

@@ -1,9 +1,12 @@
 """The alliance's fixed structure and its starting state, as arrays over allies.
 
-Shared by the Mesa model and the batch engine, so both start from exactly the same state.
-The starting state is a rest point: tension, trust, commitment and security demand are set
-where their own rules would hold them still under the start year's conditions (MODEL.md:
-"calibrate the floor so that the starting year is close to a rest point").
+The starting state is computed under the *observed* conditions of the data year (the US stance,
+threat levels, pressure and coordination under which the data were observed,
+:data:`OBSERVED_CONDITIONS`), never under the scenario's own levels or levers: two runs that
+differ only in a scenario input start identically, and the input then acts through the dynamics.
+Each ally's private demand (its "ally effect") is estimated from its data-year spending at the
+default demand coefficients, so it is data about the ally, not a residual refitted to cancel
+whatever an experiment changes.
 """
 
 from __future__ import annotations
@@ -13,32 +16,47 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dataset import Ally, load_allies
+from .fiscal_data import debt_for, load_rivalries
 from .rules import (
-    ALIGNED,
-    YearContext,
     abandonment_fear,
     allied_provision,
     alliance_agenda,
     burden_grievance,
-    commitment_target,
+    current_priorities,
+    deterrence_coverage,
+    divergence_matrix,
     east_exposure,
-    guideline_shortfall,
-    next_status,
-    on_track_share,
+    european_target,
+    fiscal_max_rise,
+    fiscal_space,
     perceived_threat,
     priority_divergence,
     private_demand_at_rest,
     reliability_rest_point,
     south_exposure,
     symmetrize_tension,
-    tension_rest_point,
     tension_row_update,
+    transatlantic_target,
+    us_priorities,
 )
 from .scenario import Scenario
-from .schedules import threat_levels
 
 #: Priority directions: the three threat directions plus theatres outside Europe (the US focus).
 PRIORITY_DIRECTIONS = ("east", "south", "hybrid", "other_theatres")
+
+#: The conditions under which each data year's figures were observed (the start is a rest point under them).
+#: Budgets reach outlays with a lag, so a data year's figures reflect the conditions of the year before:
+#: 2014 budgets were set in 2013, before Crimea (a committed US, a quiet east, the Arab-spring south);
+#: 2024 budgets were set during Russia's war, under a partly withdrawn US and strong pressure.
+#: Threat levels: (east, south, hybrid).
+OBSERVED_CONDITIONS = {
+    2014: {"vacuum": 0.1, "threat": (0.3, 0.45, 0.25), "pressure": 0.4, "coordination": 0.2},
+    2024: {"vacuum": 0.3, "threat": (0.8, 0.35, 0.45), "pressure": 0.6, "coordination": 0.2},
+}
+#: Demand coefficients at which the ally effects are estimated (the schema's defaults).
+CALIBRATION_COEFFICIENTS = ("threat_weight", "fear_weight", "publicness", "half_coverage", "us_share_for_europe")
+#: Iterations of the tension update used to find the starting rest point (converges well before).
+REST_ITERATIONS = 60
 
 
 @dataclass(frozen=True)
@@ -50,14 +68,16 @@ class Alliance:
     gdp: np.ndarray  # US$ bn in the data year
     spending: np.ndarray  # % of GDP in the data year (US: scenario's us_spending if set)
     armed: np.ndarray  # 1.0 / 0.0
+    accession: np.ndarray  # (N,) accession year
     exposure: np.ndarray  # (N, 3)
-    priorities: np.ndarray  # (N, 4)
-    divergence: np.ndarray  # (N, N)
+    debt: np.ndarray  # (N,) government debt, % of GDP, in the data year
+    space: np.ndarray  # (N,) fiscal space in [0, 1]
+    max_rise: np.ndarray  # (N,) largest yearly rise from fiscal space
+    rivalry: np.ndarray  # (N, N) standing rivalries (data)
+    rivalry_threat: np.ndarray  # (N,) threat from a rival ally
     us_index: int
     us_mask: np.ndarray  # (N,)
     is_europe: np.ndarray  # (N,) 1.0 for European allies (not the US or Canada)
-    us_focus: np.ndarray  # (4,)
-    european_priorities: np.ndarray  # (4,) mean priorities of the allies other than the US
 
     @property
     def n(self) -> int:
@@ -66,9 +86,13 @@ class Alliance:
     def index(self, iso3: str) -> int:
         return self.iso3.index(iso3.upper())
 
+    def members_in(self, year) -> np.ndarray:
+        """1.0 for allies that are members in ``year`` (their accession year or later)."""
+        return (self.accession <= year).astype(float)
+
 
 def build_alliance(params: Scenario, data_year: int, allies: tuple[Ally, ...] | None = None) -> Alliance:
-    """Exposure, priorities and divergence from the data and the scenario's exposure parameters."""
+    """Exposure, fiscal space, rivalries and membership from the data and the scenario's exposure parameters."""
     allies = allies if allies is not None else load_allies(params.data_file)
     iso3 = tuple(a.iso3 for a in allies)
     us = iso3.index("USA")
@@ -79,30 +103,56 @@ def build_alliance(params: Scenario, data_year: int, allies: tuple[Ally, ...] | 
         [a.mediterranean_coast for a in allies], [a.black_sea_coast for a in allies], params.south_coast_exposure
     )
     hybrid = np.full(len(allies), params.hybrid_exposure)
-    exposure = np.column_stack([east, south, hybrid])
-    us_focus = np.array([*(1.0 - params.us_pivot) * np.array([0.4, 0.3, 0.3]), params.us_pivot])
-    priorities = np.column_stack([exposure, np.zeros(len(allies))])
-    priorities[us] = us_focus
-    members = np.arange(len(allies)) != us
     spending = np.array([a.spending[data_year] for a in allies])
     if params.us_spending is not None:
         spending[us] = params.us_spending
+    debt = np.array(debt_for(iso3, data_year))
+    space = fiscal_space(debt, params.debt_limit)
+    n = len(allies)
+    rivalry = np.zeros((n, n))
+    for a, b, level in load_rivalries():
+        if a in iso3 and b in iso3:
+            i, j = iso3.index(a), iso3.index(b)
+            rivalry[i, j] = rivalry[j, i] = level
     return Alliance(
         allies=allies,
         iso3=iso3,
         gdp=np.array([a.gdp[data_year] for a in allies]),
         spending=spending,
         armed=np.array([float(a.has_armed_forces) for a in allies]),
-        exposure=exposure,
-        priorities=priorities,
-        divergence=priority_divergence(priorities[:, None, :], priorities[None, :, :]),
+        accession=np.array([a.accession_year for a in allies], dtype=float),
+        exposure=np.column_stack([east, south, hybrid]),
+        debt=debt,
+        space=space,
+        max_rise=fiscal_max_rise(space, params.max_rise_low, params.max_rise_high),
+        rivalry=rivalry,
+        rivalry_threat=params.rivalry_threat * rivalry.max(axis=1),
         us_index=us,
-        us_mask=(~members).astype(float),
+        us_mask=(np.arange(n) == us).astype(float),
         # North American capitals lie west of 30 degrees W; every European capital lies east of it
         is_europe=np.array([float(a.capital_lon > -30.0) for a in allies]),
-        us_focus=us_focus,
-        european_priorities=priorities[members].mean(axis=0),
     )
+
+
+def all_priorities(alliance: Alliance, tau, us_pivot, vacuum) -> np.ndarray:
+    """Every ally's priorities this year, the US's row from :func:`~cohesion_sim.rules.us_priorities`.
+
+    ``tau`` has shape W + (3,), ``vacuum`` and ``us_pivot`` shape W; returns W + (N, 4).
+    """
+    tau = np.asarray(tau, dtype=float)
+    priorities = current_priorities(alliance.exposure, tau[..., None, :])
+    priorities = np.array(np.broadcast_to(priorities, np.shape(tau)[:-1] + (alliance.n, 4)))
+    priorities[..., alliance.us_index, :] = us_priorities(tau, us_pivot, vacuum)
+    return priorities
+
+
+def divergence_and_agenda(priorities, us_mask, vacuum):
+    """Pairwise priority divergence (W + (N, N)) and the alliance agenda (W + (4,)) from this year's priorities."""
+    divergence = divergence_matrix(priorities)
+    members = 1.0 - us_mask
+    european = np.sum(priorities * members[:, None], axis=-2) / np.sum(members)
+    us_row = np.sum(priorities * us_mask[:, None], axis=-2)
+    return divergence, alliance_agenda(us_row, european, vacuum)
 
 
 @dataclass
@@ -110,7 +160,8 @@ class StartingState:
     """Every dynamic variable in the start year (arrays over allies)."""
 
     spending: np.ndarray
-    commitment: np.ndarray
+    transatlantic: np.ndarray
+    european: np.ndarray
     reliability: np.ndarray
     threat: np.ndarray
     tension: np.ndarray
@@ -128,19 +179,13 @@ def starting_guideline(params: Scenario) -> tuple[float, int, int]:
     return g.level, max(g.adopted, params.start_year), g.deadline
 
 
-def conformity(spending, armed, level):
-    """Share of allies with armed forces at or above the guideline (0 with no guideline).
-
-    ``level`` may be a float (one run) or an array of shape R with NaN where no guideline is in
-    force; ``spending`` then has shape R + (N,).
-    """
+def conformity(spending, bound, level):
+    """Share of bound allies (armed members) at or above the guideline (0 with no guideline); ``level`` shape R or scalar."""
     level = np.asarray(level, dtype=float)
-    if level.ndim == 0:
-        if not np.isfinite(level):
-            return 0.0
-        return float(np.sum((spending >= level) * armed) / np.sum(armed))
     finite = np.isfinite(level)
-    share = np.sum((spending >= np.where(finite, level, np.inf)[..., None]) * armed, axis=-1) / np.sum(armed, axis=-1)
+    share = np.sum((spending >= np.where(finite, level, np.inf)[..., None]) * bound, axis=-1) / np.maximum(
+        np.sum(bound, axis=-1), 1e-12
+    )
     return np.where(finite, share, 0.0)
 
 
@@ -165,97 +210,83 @@ def dispute_matrices(alliance: Alliance, disputes) -> dict[int, np.ndarray]:
 
 
 def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
-    """The start year as a rest point of tension, trust, commitment and demand (see module docstring)."""
+    """The data year as a rest point of tension, trust, both commitments and demand under the observed conditions."""
+    from .rules import stance_imbalance
+
     p, n, us = params, alliance.n, alliance.us_index
-    year = p.start_year
-    vacuum, pressure = p.reference_vacuum, p.pressure.at(year)
-    tau = np.array(threat_levels(p.threat, p.shocks, year))
-    threat = perceived_threat(alliance.exposure, tau)
+    observed = OBSERVED_CONDITIONS[p.resolved_data_year]
+    vacuum, pressure = p.reference_vacuum, observed["pressure"]
+    tau = np.array(observed["threat"])
+    threat = perceived_threat(alliance.exposure, tau, alliance.rivalry_threat)
     spending = alliance.spending
     armed = alliance.armed
-    level, adopted, deadline = starting_guideline(p)
     identity = np.eye(n)
+    member = alliance.members_in(p.start_year)
+    bound = armed * member * (1 - alliance.us_mask)
+    level, adopted, deadline = starting_guideline(p)
+    # the start is on its path: no shortfall, and (spending held still) reciprocity at 1/2 below the guideline
+    shortfall_pairs = np.zeros((n, n))
+    reciprocity = 0.5 if not np.isfinite(level) else float(
+        np.sum(np.where(spending >= level, 1.0, 0.5) * bound) / np.sum(bound)
+    )
+    priorities = all_priorities(alliance, tau, p.us_pivot, vacuum)
+    divergence, agenda = divergence_and_agenda(priorities, alliance.us_mask, vacuum)
+    coordination = observed["coordination"]
 
-    shortfall = guideline_shortfall(spending, spending, armed, 0.0, year, level, adopted, deadline) * (1 - alliance.us_mask)
-    shortfall_pairs = alliance.us_mask[None, :] * shortfall[:, None] + alliance.us_mask[:, None] * shortfall[None, :]
-    additions = tension_row_update(
-        np.zeros((n, n)), threat, spending * armed, spending[None, :], armed[:, None] * armed[None, :] * (1 - identity),
-        alliance.divergence, np.asarray(pressure), shortfall_pairs, 0.0, 0.0,
-        p.tension_decay, p.grievance_tension, p.divergence_tension, p.pressure_tension, p.coordination_effect,
-    )  # fmt: skip
-    tension = symmetrize_tension(tension_rest_point(additions, p.coordination, p.tension_decay, p.coordination_effect))
+    tension = np.zeros((n, n))
+    for _ in range(REST_ITERATIONS):
+        rows = tension_row_update(
+            tension_row=tension, threat=threat, spending=spending * armed, others_spending=spending[None, :],
+            armed_pair=armed[:, None] * armed[None, :] * (1 - identity), divergence=divergence,
+            pressure=np.asarray(pressure), shortfall_pair=shortfall_pairs, disputes=0.0, rivalry=alliance.rivalry,
+            imbalance=stance_imbalance(tension, alliance.gdp / alliance.gdp.sum()), friction=0.0,
+            coordination_pair=coordination, decay=p.tension_decay,
+            grievance_weight=p.grievance_tension, divergence_weight=p.divergence_tension,
+            pressure_weight=p.pressure_tension, rivalry_weight=p.rivalry_tension, balance_weight=p.balance_tension,
+            friction_weight=p.pillar_friction, coordination_effect=p.coordination_effect,
+        ) * (1 - identity)  # fmt: skip
+        tension = symmetrize_tension(rows)
 
     reliability = reliability_rest_point(vacuum, tension[:, us])
-    agenda = alliance_agenda(alliance.us_focus, alliance.european_priorities, vacuum)
-    entrapment = priority_divergence(alliance.priorities, agenda)
-    peers = (1 - identity) * armed[None, :]
+    entrapment = priority_divergence(priorities, agenda)
+    peers = (1 - identity) * (armed * member)[None, :]
     grievance = burden_grievance(spending, threat, spending[None, :], threat[None, :], peers, p.peer_threat_bandwidth) * armed
-    mean_tension = tension.sum(axis=1) / (n - 1)
-    commitment = commitment_target(
-        reliability, threat, on_track_share(shortfall, armed, p.reciprocity_tolerance), mean_tension, entrapment, grievance,
-        p.commitment_bias, p.commitment_from_reliability, p.commitment_from_threat, p.commitment_from_reciprocity,
-        p.commitment_from_tension, p.commitment_from_entrapment, p.commitment_from_grievance,
+    europeans = (1 - identity) * ((1 - alliance.us_mask) * member)[None, :]
+    european_tension = np.sum(tension * europeans, axis=1) / np.maximum(europeans.sum(axis=1), 1)
+    fear = abandonment_fear(threat, reliability, vacuum)
+    transatlantic = transatlantic_target(
+        reliability=reliability, threat=threat, reciprocity=reciprocity, us_tension=tension[:, us],
+        entrapment=entrapment, grievance=grievance, bias=p.commitment_bias,
+        from_reliability=p.commitment_from_reliability, from_threat=p.commitment_from_threat,
+        from_reciprocity=p.commitment_from_reciprocity, from_tension=p.commitment_from_tension,
+        from_entrapment=p.commitment_from_entrapment, from_grievance=p.commitment_from_grievance,
     )  # fmt: skip
-    commitment[us] = 1.0 - vacuum
+    european = european_target(
+        fear=fear, threat=threat, reciprocity=reciprocity, european_tension=european_tension, pillar=0.0,
+        grievance=grievance, bias=p.commitment_bias, from_fear=p.commitment_from_fear,
+        from_threat=p.commitment_from_threat, from_reciprocity=p.commitment_from_reciprocity,
+        from_tension=p.commitment_from_tension, from_pillar=p.commitment_from_pillar,
+        from_grievance=p.commitment_from_grievance,
+    )  # fmt: skip
+    transatlantic[us] = european[us] = 1.0 - vacuum
     reliability[us] = 1.0
 
-    budgets = spending / 100.0 * alliance.gdp
-    counts = (1 - identity) * (1 - alliance.us_mask)[None, :]
-    provision = allied_provision(
-        alliance.gdp, commitment[None, :], tension, budgets[None, :], counts, reliability, vacuum,
-        budgets[us], p.us_share_for_europe,
-    )  # fmt: skip
-    fear = abandonment_fear(threat, reliability, vacuum)
     if p.calibrate_to_start:
+        # the ally effect, at the default demand coefficients (see module docstring)
+        c = {name: Scenario.model_fields[name].default for name in CALIBRATION_COEFFICIENTS}
+        budgets = spending / 100.0 * alliance.gdp
+        counts = (1 - identity) * ((1 - alliance.us_mask) * member)[None, :]
+        provision = allied_provision(
+            alliance.gdp, european[None, :], tension, budgets[None, :], counts, reliability, vacuum, budgets[us],
+            c["us_share_for_europe"],
+        )  # fmt: skip
         private = private_demand_at_rest(
-            spending, threat, fear, provision, p.threat_weight, p.fear_weight, p.publicness, p.free_riding_weight
-        )
+            spending=spending, threat=threat, fear=fear, coverage=deterrence_coverage(provision, c["half_coverage"]),
+            threat_weight=c["threat_weight"], fear_weight=c["fear_weight"], publicness=c["publicness"],
+        )  # fmt: skip
     else:
         private = np.full(n, p.private_floor)
-    status = next_status(
-        np.full(n, ALIGNED), reliability, threat, commitment, p.hedge_reliability, p.hedge_threat, p.status_margin,
-        p.exit_commitment,
-    )  # fmt: skip
-    status[us] = ALIGNED
     return StartingState(
-        spending=spending.copy(), commitment=commitment, reliability=reliability, threat=threat, tension=tension,
-        status=status, private_demand=private, vacuum=vacuum, pressure=pressure,
+        spending=spending.copy(), transatlantic=transatlantic, european=european, reliability=reliability,
+        threat=threat, tension=tension, status=np.zeros(n), private_demand=private, vacuum=vacuum, pressure=pressure,
     )  # fmt: skip
-
-
-def year_context(
-    year, vacuum, previous_vacuum, pressure, tau, level, adopted, deadline, spending, path_start, exempt, us_budget,
-    partner_budget, armed, us_mask, us_focus, european_priorities, reciprocity_tolerance,
-):  # fmt: skip
-    """This year's world as the allies see it (:class:`YearContext`), and each ally's shortfall against its path.
-
-    Shared by the Mesa model and the batch engine. Year-wide inputs are floats (one run) or
-    arrays of shape R (the engine); per-ally inputs then have shape R + (N,), ``us_focus`` and
-    ``european_priorities`` (4,) or R + (4,); year-wide outputs get a trailing axis so they
-    broadcast against the allies. The US's shortfall is 0.
-    """
-    per_run = np.ndim(vacuum) > 0
-
-    def year_wide(value):
-        return np.asarray(value, dtype=float)[..., None] if per_run else value
-
-    g, a, d = year_wide(level), year_wide(adopted), year_wide(deadline)
-    shortfalls = guideline_shortfall(spending, path_start, armed, exempt, year, g, a, d) * (1.0 - us_mask)
-    unexempted = guideline_shortfall(spending, path_start, armed, 0.0, year, g, a, d)
-    agenda = alliance_agenda(us_focus, european_priorities, vacuum)
-    context = YearContext(
-        year=year,
-        vacuum=year_wide(vacuum),
-        previous_vacuum=year_wide(previous_vacuum),
-        pressure=year_wide(pressure),
-        threat_levels=np.asarray(tau)[..., None, :] if per_run else tau,
-        guideline=g,
-        adopted=a,
-        deadline=d,
-        conformity=year_wide(conformity(spending, armed, level)),
-        reciprocity=year_wide(on_track_share(unexempted, armed, reciprocity_tolerance)),
-        agenda=agenda[..., None, :] if per_run else agenda,
-        us_budget=year_wide(us_budget),
-        partner_budget=year_wide(partner_budget),
-    )
-    return context, shortfalls

@@ -15,7 +15,10 @@ from pathlib import Path
 from .scenario_files import DEFAULT_SCENARIO, ScenarioError, parse_override
 
 #: Optional subcommand modules: each has ``register(subparsers)``.
-PLUGINS = ("cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli")
+PLUGINS = (
+    "cohesion_sim.sweeps.cli", "cohesion_sim.app.cli", "cohesion_sim.validation.cli", "cohesion_sim.offline_assets",
+    "cohesion_sim.calibration.cli",
+)  # fmt: skip
 
 
 class CliError(Exception):
@@ -27,8 +30,14 @@ def _overrides(pairs: list[str]) -> dict:
 
 
 def cmd_run(args) -> int:
+    from .outputs import agent_table, earlier_results, model_table, staged_output, write_results
+
+    out = _check_run_folder(args.out, args.force)
+    if args.format == "parquet":
+        from .extras import require
+
+        require("pyarrow", purpose="--format parquet")  # before the run, not after it
     from .model import AllianceModel
-    from .outputs import agent_table, model_table, write_results
     from .plots import write_figures
 
     overrides = _overrides(args.set)
@@ -39,21 +48,39 @@ def cmd_run(args) -> int:
 
         start = load_scenario(args.scenario, **overrides).start_year
         overrides["end_year"] = start + args.years
-    out = Path(args.out)
+    model = AllianceModel(args.scenario, rng=args.seed, **overrides)
+    model.run()
+    if earlier_results(out) and not args.force:  # another run wrote there while this one ran
+        raise CliError(f"--out {out}: another run wrote its results there meanwhile; add --force to replace them")
+    with staged_output(out) as stage:  # a failure below leaves the previous results untouched
+        paths = write_results(model, stage, args.format)
+        from .compliance import ally_positions
+
+        paths.update(write_figures(model_table(model), agent_table(model), stage, positions=ally_positions(model)))
+    names = sorted(path.name for path in paths.values())
+    if not args.quiet:
+        print(format_summary(model))
+        print(f"\nwrote {len(names)} files to {out}/: " + ", ".join(names))
+    return 0
+
+
+def _check_run_folder(value: str, force: bool) -> Path:
+    """The ``--out`` folder, refused before the run if writing there would lose something."""
+    from .outputs import earlier_results
+
+    if not value.strip():
+        raise CliError("--out is empty; give a folder for the results, e.g. --out results")
+    out = Path(value)
     if out.exists() and not out.is_dir():
         raise CliError(f"--out {out}: is a file, not a folder; give a folder for the results")
     if (out / "manifest.json").exists():
         raise CliError(f"--out {out}: holds a sweep (manifest.json); write this run to another folder")
-    model = AllianceModel(args.scenario, rng=args.seed, **overrides)
-    model.run()
-    paths = write_results(model, out, args.format)
-    from .compliance import ally_positions
-
-    paths.update(write_figures(model_table(model), agent_table(model), out, positions=ally_positions(model)))
-    if not args.quiet:
-        print(format_summary(model))
-        print(f"\nwrote {len(paths)} files to {out}/: " + ", ".join(sorted(p.name for p in paths.values())))
-    return 0
+    earlier = earlier_results(out)
+    if earlier and not force:
+        shown = ", ".join(earlier[:3]) + (", ..." if len(earlier) > 3 else "")
+        raise CliError(f"--out {out}: holds an earlier run's results ({shown}); add --force to replace them, "
+                       "or choose another folder")  # fmt: skip
+    return out
 
 
 def format_summary(model) -> str:
@@ -139,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--years", type=int, default=None, help="simulate this many years after the start year")
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a scenario field (repeatable)")
     run.add_argument("--out", default="results", help="output folder (default: results)")
+    run.add_argument("--force", action="store_true",
+                     help="replace an earlier run's results in --out (refused without it)")  # fmt: skip
     run.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format (default: csv)")
     run.add_argument("--quiet", action="store_true", help="print nothing on success")
     run.set_defaults(func=cmd_run)
@@ -169,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (ScenarioError, CliError) as exc:
         print(f"cohesion-sim: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # an optional dependency (an extra) is missing
+        from .extras import MissingExtraError, message_for
+
+        message = str(exc) if isinstance(exc, MissingExtraError) else message_for(exc)
+        if message is None:
+            raise
+        print(f"cohesion-sim: error: {message}", file=sys.stderr)
         return 2
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""

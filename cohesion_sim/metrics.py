@@ -39,19 +39,27 @@ def connectivity(weights):
     return np.linalg.eigvalsh(laplacian)[..., 1] / n
 
 
-def blocs(weights, seed: int = LOUVAIN_SEED, min_modularity: float = MIN_MODULARITY) -> int:
-    """Number of communities found by seeded Louvain on one weight matrix (1 if the best split is not modular)."""
+def blocs(weights, seed: int = LOUVAIN_SEED, min_modularity: float = MIN_MODULARITY, engaged=None) -> tuple[int, float]:
+    """(number of communities, modularity) of seeded Louvain on the graph of *engaged* allies (one run).
+
+    ``engaged`` masks the nodes that take part (members that are not disengaged); disengaged allies
+    are counted apart (the ``disengaged`` reporter), never as blocs of their own. One bloc, with
+    modularity 0, if the best split is not modular or fewer than two engaged allies are linked.
+    """
     weights = np.asarray(weights, dtype=float)
-    total = np.sum(weights)
-    if total <= 0:
-        return weights.shape[-1]
+    if engaged is not None:
+        keep = np.flatnonzero(np.asarray(engaged) > 0)
+        weights = weights[np.ix_(keep, keep)]
+    if weights.shape[-1] < 2 or np.sum(weights) <= 0:
+        return 1, 0.0
     if modularity_bound(weights) < min_modularity - 1e-9:
-        return 1  # no partition reaches min_modularity, so Louvain's answer would be 1 anyway
+        return 1, 0.0  # no partition reaches min_modularity, so Louvain's answer would be 1 anyway
     graph = _weighted_graph(weights)
     communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
-    if len(communities) > 1 and nx.community.modularity(graph, communities, weight="weight") < min_modularity:
-        return 1
-    return len(communities)
+    quality = nx.community.modularity(graph, communities, weight="weight") if len(communities) > 1 else 0.0
+    if len(communities) > 1 and quality < min_modularity:
+        return 1, 0.0
+    return len(communities), float(quality)
 
 
 def modularity_bound(weights):
@@ -109,39 +117,86 @@ def mean_pair_tension(tension, mask_a, mask_b):
     return np.sum(tension * pairs, axis=(-1, -2)) / np.maximum(np.sum(pairs, axis=(-1, -2)), 1e-12)
 
 
-def state_metrics(spending, commitment, gdp, status, tension, path_start, exempt, level, adopted, deadline, year,
-                  armed, us_mask, is_europe):  # fmt: skip
-    """Every model reporter computed from the state alone (not blocs), for one run or R runs at once.
+def pair_weights(transatlantic, european, vacuum, tension, us_mask, member):
+    """w_ij = sqrt(c_i c_j)(1 - T_ij) with the commitment each pair rests on (Snyder's two commitments).
 
-    Ally arrays have shape R + (N,), the tension matrix R + (N, N); ``level``, ``adopted`` and
-    ``deadline`` (the guideline in force, NaN if none) have shape R. Returns arrays of shape R.
-    The Mesa model and the batch engine both report through this function.
+    Between two allies other than the US: their commitments to European allies (and Canada);
+    on a pair with the US: the ally's transatlantic commitment and the US's 1 - v. Pairs with a
+    non-member are 0. Shapes: R + (N,) for commitments, R for ``vacuum``, (N,) masks.
+    """
+    us = int(np.flatnonzero(np.asarray(us_mask) > 0)[0])
+    # sqrt(c_i c_j) = sqrt(c_i) sqrt(c_j): one outer product of square roots instead of N^2 square roots
+    ce = np.sqrt(np.array(european, dtype=float))
+    ca = np.sqrt(np.array(transatlantic, dtype=float))
+    ce[..., us] = ca[..., us] = np.sqrt(1.0 - np.asarray(vacuum))
+    member = np.asarray(member, dtype=float)
+    ce *= member
+    ca *= member
+    weights = ce[..., :, None] * ce[..., None, :]
+    weights[..., us, :] = ca * ca[..., us, None]
+    weights[..., :, us] = ca * ca[..., us, None]
+    weights *= 1.0 - np.asarray(tension)
+    n = weights.shape[-1]
+    weights[..., np.arange(n), np.arange(n)] = 0.0
+    return weights
+
+
+def sub_cohesion(weights, mask):
+    """Mean of w_ij over pairs of allies in ``mask`` ((N,) mask shared by all runs)."""
+    mask = np.asarray(mask) > 0
+    if mask.all():
+        return cohesion(weights)
+    keep = np.flatnonzero(mask)
+    return cohesion(weights[..., keep[:, None], keep[None, :]]) if len(keep) > 1 else np.zeros(weights.shape[:-2])
+
+
+def sub_connectivity(weights, mask):
+    """Normalised algebraic connectivity of the graph restricted to ``mask`` ((N,) mask shared by all runs)."""
+    keep = np.flatnonzero(np.asarray(mask) > 0)
+    return connectivity(weights[..., keep[:, None], keep[None, :]]) if len(keep) > 2 else np.zeros(weights.shape[:-2])
+
+
+def state_metrics(
+    *, spending, transatlantic, european, vacuum, gdp, status, tension, path_start, exempt, level, adopted, deadline,
+    year, armed, us_mask, is_europe, member, us_europe_budget,
+):  # fmt: skip
+    """Every model reporter computed from the state alone (not blocs), for R runs at once.
+
+    Ally arrays have shape R + (N,), the tension matrix R + (N, N); ``level``, ``adopted``,
+    ``deadline``, ``vacuum`` and ``us_europe_budget`` (the US defence effort for Europe, US$ bn)
+    have shape R; ``member`` (N,) marks this year's members. Returns arrays of shape R.
     """
     from .rules import DISENGAGED, HEDGING, guideline_path
 
-    members = 1.0 - us_mask
-    weights = alliance_weights(commitment, tension)
+    member = np.asarray(member, dtype=float)
+    others = (1.0 - us_mask) * member
+    weights = pair_weights(transatlantic, european, vacuum, tension, us_mask, member)
     level = np.asarray(level, dtype=float)
     has_guideline = np.isfinite(level)
     path = guideline_path(
         path_start, np.where(has_guideline, level, 0.0)[..., None], np.where(has_guideline, adopted, 0)[..., None],
         np.where(has_guideline, deadline, 0)[..., None], year,
     )  # fmt: skip
-    bound = armed * members * (1.0 - exempt)
+    bound = armed * others * (1.0 - exempt)
     gap = np.where(has_guideline, mean_over(np.maximum(0.0, path - spending), bound), 0.0)
-    budgets = spending * gdp
+    budgets = spending / 100.0 * gdp
+    effort = np.sum(budgets * others, axis=-1)
     return {
         "weights": weights,
-        "cohesion": cohesion(weights),
-        "connectivity": connectivity(weights),
-        "allies_at_2pct": count_at_or_above(spending, armed, 2.0),
-        "allies_at_guideline": count_at_or_above(spending, armed, level),
-        "mean_spending": mean_over(spending, armed * members),
-        "gdp_weighted_spending": gdp_weighted(spending, gdp, armed * members),
-        "european_share": np.sum(budgets * is_europe, axis=-1) / np.sum(budgets, axis=-1),
+        "cohesion": sub_cohesion(weights, member),
+        "cohesion_europe": sub_cohesion(weights, others),
+        "connectivity": sub_connectivity(weights, member),
+        "connectivity_europe": sub_connectivity(weights, others),
+        "allies_at_2pct": count_at_or_above(spending, armed * member, 2.0),
+        "allies_at_guideline": count_at_or_above(spending, armed * member, level),
+        "mean_spending": mean_over(spending, armed * others),
+        "gdp_weighted_spending": gdp_weighted(spending, gdp, armed * others),
+        "european_spending": mean_over(spending, armed * others * is_europe),
+        "european_effort": effort,
+        "european_share": effort / np.maximum(effort + us_europe_budget, 1e-12),
         "declaration_gap": gap,
-        "hedging": np.sum(status == HEDGING, axis=-1),
-        "disengaged": np.sum(status == DISENGAGED, axis=-1),
-        "us_tension": mean_pair_tension(tension, us_mask, members),
-        "european_tension": mean_pair_tension(tension, is_europe, is_europe),
+        "hedging": np.sum((status == HEDGING) * others, axis=-1),
+        "disengaged": np.sum((status == DISENGAGED) * others, axis=-1),
+        "us_tension": mean_pair_tension(tension, us_mask, others),
+        "european_tension": mean_pair_tension(tension, is_europe * member, is_europe * member),
     }

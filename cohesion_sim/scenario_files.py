@@ -12,22 +12,30 @@ import difflib
 import os
 import re
 import typing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .scenario import Scenario
+from .safe_yaml import MAX_FILE_BYTES, YamlLimitError, check_shape, load_yaml, one_line, quote
+from .scenario import ConsistencyError, Scenario
 
 #: Built-in scenarios: the repository's top-level ``scenarios/`` folder, reached through the package's
 #: ``scenarios`` link (a wheel carries the files themselves). ``COHESION_SIM_SCENARIOS`` overrides it.
 SCENARIO_DIR = Path(os.environ.get("COHESION_SIM_SCENARIOS", Path(__file__).resolve().parent / "scenarios"))
 DEFAULT_SCENARIO = "baseline"
+#: Longest ``extends:`` chain followed (a variant of a variant of ... the baseline).
+MAX_EXTENDS = 32
+#: Most dotted parts in an override key (``vacuum.path.level`` has 3).
+MAX_OVERRIDE_PARTS = 8
+#: Most problems one error message lists (then "and N more").
+MAX_PROBLEMS_SHOWN = 20
+#: Longest error message (characters); anything longer is cut.
 
 
-class ScenarioError(ValueError):
-    """A scenario (file, name or override) is invalid. The message says where and what is allowed."""
+from .errors import ScenarioError  # noqa: E402  (defined beside the core, which raises it too)
 
 
 # ---------------------------------------------------------------------------- finding files
@@ -40,6 +48,8 @@ def available_scenarios() -> list[str]:
 
 def scenario_path(name_or_path: str | Path) -> Path:
     """Resolve a built-in scenario name or a path to a YAML file."""
+    if "\x00" in str(name_or_path):
+        raise ScenarioError(f"{quote(str(name_or_path))}: a scenario name or path cannot hold a NUL character")
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         if not candidate.is_file():
@@ -52,61 +62,159 @@ def scenario_path(name_or_path: str | Path) -> Path:
     hint = difflib.get_close_matches(str(name_or_path), names, n=1)
     suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
     raise ScenarioError(
-        f"unknown scenario '{name_or_path}'{suggestion} Available: {', '.join(names) or '(none found)'}; "
+        f"unknown scenario {quote(str(name_or_path))}{suggestion} Available: {', '.join(names) or '(none found)'}; "
         "or give a path to a .yaml file"
     )
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml_file(path: Path, what: str = "scenario") -> dict[str, Any]:
+    """The mapping in a YAML file, read with :func:`~cohesion_sim.safe_yaml.load_yaml` (size, depth, alias and duplicate-key limits)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(f"{path}: {size:,} bytes is larger than the {MAX_FILE_BYTES:,} a {what} file may have")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise ScenarioError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 YAML") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except YamlLimitError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(f"{path}: YAML syntax error{where}: {problem}") from None
     if data is None:
-        raise ScenarioError(f"{path}: the file is empty; a scenario needs at least a title and a description")
+        needs = "at least a title and a description, or extends: and one field" if what == "scenario" else "its fields"
+        raise ScenarioError(f"{path}: the file is empty; a {what} needs {needs}")
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: a scenario file must be a mapping of field: value, got {type(data).__name__}")
+        raise ScenarioError(f"{path}: a {what} file must be a mapping of field: value, got {type(data).__name__}")
+    bad_keys = [key for key in data if not isinstance(key, str)]
+    if bad_keys:
+        raise ScenarioError(f"{path}: field names must be text, got {quote(bad_keys[0])}")
     return data
 
 
-def read_scenario_dict(name_or_path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Path]:
-    """The raw, merged mapping of a scenario file with its ``extends:`` chain applied."""
-    path = scenario_path(name_or_path)
-    resolved = path.resolve()
-    if resolved in _seen:
-        chain = " -> ".join(p.name for p in (*_seen, resolved))
-        raise ScenarioError(f"{path}: field 'extends': circular extends ({chain})")
-    data = _read_yaml(path)
-    missing = [key for key in ("title", "description") if not str(data.get(key) or "").strip()]
-    if missing and not _seen:
-        raise ScenarioError(
-            f"{path}: field '{missing[0]}': every scenario file needs its own title and description "
-            "(plain language for students), even when it extends another"
-        )
-    if isinstance(data.get("data_file"), str) and not Path(data["data_file"]).is_absolute():
-        data["data_file"] = str((path.parent / data["data_file"]).resolve())  # relative to the scenario file
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data, path
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: field 'extends': must be a scenario name or a path, got {parent!r}")
-    parent_ref = parent
+_read_yaml = read_yaml_file  # the name older callers use
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class _Layer:
+    """One file of an ``extends:`` chain, as read."""
+
+    path: Path
+    data: dict[str, Any]
+
+
+@dataclass
+class ScenarioSource:
+    """A scenario file read with its ``extends:`` chain: the merged mapping and what went wrong on the way.
+
+    ``problems`` are the chain's own (a missing or broken parent, a cycle, a chain too long,
+    a file without a title that extends nothing); field problems come later, from validation.
+    """
+
+    path: Path
+    data: dict[str, Any]
+    own_keys: set[str]
+    parents_ok: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def _parent_reference(layer: _Layer, parent: str) -> str:
     if parent.endswith((".yaml", ".yml")) and not Path(parent).is_absolute():
-        parent_ref = str(path.parent / parent)
-    try:
-        base, _ = read_scenario_dict(parent_ref, (*_seen, resolved))
-    except ScenarioError as exc:
-        raise ScenarioError(f"{path}: field 'extends': {exc}") from None
-    return deep_merge(base, data), path
+        return str(layer.path.parent / parent)  # relative to the file that names it
+    return parent
+
+
+def read_scenario_source(name_or_path: str | Path) -> ScenarioSource:
+    """Read a scenario file and follow its ``extends:`` chain (iteratively, at most :data:`MAX_EXTENDS` files).
+
+    A variant that extends another file may leave out ``title`` and ``description``: it
+    inherits them, marked as a variant (``"<parent title> (variant: <file stem>)"``).
+    """
+    path = scenario_path(name_or_path)
+    chain = [_Layer(path, read_yaml_file(path))]
+    seen = [path.resolve()]
+    problems: list[str] = []
+    parents_ok = True
+    while "extends" in chain[-1].data:
+        layer = chain[-1]
+        parent = layer.data["extends"]
+        where = "" if layer is chain[0] else f"{layer.path}: "
+        if not isinstance(parent, str) or not parent.strip():
+            problems.append(f"field 'extends': {where}must be a scenario name or a path, got {quote(parent)}")
+            parents_ok = False
+            break
+        if len(chain) > MAX_EXTENDS:
+            problems.append(f"field 'extends': a chain of more than {MAX_EXTENDS} files (reached {layer.path.name}); "
+                            "merge some of them into one file")  # fmt: skip
+            parents_ok = False
+            break
+        try:
+            parent_path = scenario_path(_parent_reference(layer, parent))
+            if parent_path.resolve() in seen:
+                names = " -> ".join(p.name for p in (*seen, parent_path.resolve()))
+                raise ScenarioError(f"circular extends ({names})")
+            parent_data = read_yaml_file(parent_path)
+        except ScenarioError as exc:
+            problems.append(f"field 'extends': {where}{exc}")
+            parents_ok = False
+            break
+        seen.append(parent_path.resolve())
+        chain.append(_Layer(parent_path, parent_data))
+    if not parents_ok:
+        chain = chain[:1]  # a broken chain: judge the file on its own fields
+    own = chain[0].data
+    if "extends" not in own:
+        missing = [key for key in ("title", "description") if _is_blank(own.get(key))]
+        if missing:
+            problems.append(f"field '{missing[0]}': required in a scenario that extends no other (plain language "
+                            "for students); a file with extends: inherits them")  # fmt: skip
+    merged: dict[str, Any] = {}
+    for layer in reversed(chain):
+        data = dict(layer.data)
+        data.pop("extends", None)
+        if isinstance(data.get("data_file"), str) and not Path(data["data_file"]).is_absolute():
+            data["data_file"] = str((layer.path.parent / data["data_file"]).resolve())  # relative to its file
+        if merged:
+            _mark_variant(data, merged, layer.path)
+            merged = deep_merge(merged, data)
+            if {"start_year", "end_year"} & set(data):
+                _drop_events_after_end(merged, keep=set(data))  # a shorter variant leaves its parent's later events out
+        else:
+            merged = data
+    return ScenarioSource(path, merged, set(own) - {"extends"}, parents_ok, problems)
+
+
+def _mark_variant(data: dict[str, Any], parent: dict[str, Any], path: Path) -> None:
+    """Give a variant without its own title or description its parent's, marked as a variant."""
+    parent_title = parent.get("title") if isinstance(parent.get("title"), str) else "Custom scenario"
+    if _is_blank(data.get("title")):
+        data["title"] = f"{parent_title} (variant: {path.stem})"
+    if _is_blank(data.get("description")):
+        changed = ", ".join(sorted(k for k in data if k not in ("title", "description", "extends"))) or "nothing"
+        parent_text = parent.get("description") if isinstance(parent.get("description"), str) else ""
+        data["description"] = (f"A variant of '{parent_title}' ({path.name}) that changes: {changed}. "
+                               f"{parent_text}").strip()  # fmt: skip
+
+
+def read_scenario_dict(name_or_path: str | Path) -> tuple[dict[str, Any], Path]:
+    """The raw, merged mapping of a scenario file with its ``extends:`` chain applied.
+
+    Raises :class:`ScenarioError` for a broken chain; field problems are for :func:`validate_scenario`.
+    """
+    source = read_scenario_source(name_or_path)
+    if source.problems:
+        raise ScenarioError(f"{source.path}: " + "; ".join(source.problems))
+    return source.data, source.path
 
 
 # ---------------------------------------------------------------------------- merging
@@ -125,29 +233,48 @@ def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 
 
 def nest_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
-    """``{"vacuum.volatility": 0.2}`` -> ``{"vacuum": {"volatility": 0.2}}``."""
+    """``{"vacuum.volatility": 0.2}`` -> ``{"vacuum": {"volatility": 0.2}}``.
+
+    A key that sets a whole group and another that sets a field inside it (``vacuum=0.8`` and
+    ``vacuum.volatility=0.2``) conflict, in either order: one of them would be lost.
+    """
+    keys = list(overrides)
+    for key in keys:
+        parts = key.split(".")
+        if any(not part.strip() for part in parts):
+            raise ScenarioError(f"override {quote(key)}: a field name is empty; use names such as vacuum.volatility")
+        if len(parts) > MAX_OVERRIDE_PARTS:
+            raise ScenarioError(f"override {quote(key)}: more than {MAX_OVERRIDE_PARTS} levels; no field is that deep")
+        for cut in range(1, len(parts)):
+            group = ".".join(parts[:cut])
+            if group in overrides:
+                raise ScenarioError(
+                    f"overrides '{group}' and {quote(key)} conflict: '{group}' replaces the whole group, so "
+                    f"{quote(key)} would be lost; set fields one by one ({group}.<field>=...) or give '{group}' "
+                    "as one mapping"
+                )
     nested: dict[str, Any] = {}
     for key, value in overrides.items():
         parts = key.split(".")
         node = nested
         for part in parts[:-1]:
             node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ScenarioError(f"override '{key}': '{part}' is set both as a value and as a group")
         node[parts[-1]] = value
     return nested
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """``"coordination=0.8"`` -> ``("coordination", 0.8)``; the value is read as YAML (safe_load)."""
+    """``"coordination=0.8"`` -> ``("coordination", 0.8)``; the value is read as YAML (with the file limits)."""
     if "=" not in text:
-        raise ScenarioError(f"--set '{text}': expected key=value, e.g. --set coordination=0.8")
+        raise ScenarioError(f"--set {quote(text)}: expected key=value, e.g. --set coordination=0.8")
     key, raw = text.split("=", 1)
     key = key.strip()
     if not key:
-        raise ScenarioError(f"--set '{text}': the key before '=' is empty")
+        raise ScenarioError(f"--set {quote(text)}: the key before '=' is empty")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = load_yaml(raw) if raw.strip() else ""
+    except YamlLimitError as exc:
+        raise ScenarioError(f"--set {quote(key)}: {exc}") from None
     except yaml.YAMLError:
         value = raw
     return key, value
@@ -239,18 +366,19 @@ def _describe(error: dict) -> str:
 
 def _describe_kind(error: dict, loc: tuple, field: str) -> str:
     kind, value = error["type"], error.get("input")
+    shown = quote(value)
     if kind == "extra_forbidden":
         names = _all_field_names(Scenario) | {"extends"}
-        hint = difflib.get_close_matches(str(loc[-1]), sorted(names), n=1, cutoff=0.6)
+        hint = difflib.get_close_matches(str(loc[-1])[:100], sorted(names), n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         return f"unknown field '{field}'{suggestion}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"field '{field}': {value!r} is out of range; {_allowed(loc, error.get('ctx', {}))}"
+        return f"field '{field}': {shown} is out of range; {_allowed(loc, error.get('ctx', {}))}"
     if kind == "literal_error":
-        return f"field '{field}': {value!r} is not allowed; {error['msg'].replace('Input should be', 'use')}"
+        return f"field '{field}': {shown} is not allowed; {error['msg'].replace('Input should be', 'use')}"
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
-        return f"field '{field}': schedule kind {tag!r} is unknown; use constant, step, ramp or values"
+        return f"field '{field}': schedule kind {quote(tag)} is unknown; use constant, step, ramp or values"
     if kind == "union_tag_not_found":
         return f"field '{field}': a schedule needs 'kind' (constant, step, ramp or values) or a plain number"
     if kind == "missing":
@@ -260,7 +388,73 @@ def _describe_kind(error: dict, loc: tuple, field: str) -> str:
     if named and (not loc or kind == "value_error"):
         prefix = f"{field}." if loc else ""
         return f"field '{prefix}{named.group(1)}': {named.group(2)}"
-    return f"field '{field}': {message} (got {value!r})" if not isinstance(value, dict) else f"field '{field}': {message}"
+    return f"field '{field}': {message} (got {shown})" if not isinstance(value, dict) else f"field '{field}': {message}"
+
+
+def _field_problems(data: dict[str, Any]) -> tuple[list[str], set[str], Scenario | None]:
+    """Problems of single fields, the top-level keys holding them, and the scenario if every field is valid."""
+    try:
+        return [], set(), Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+    problems, bad_keys = [], set()
+    for error in errors:
+        if isinstance(error.get("ctx", {}).get("error"), ConsistencyError):
+            continue  # only raised once every field is valid: handled by the caller
+        problems.append(_describe(error))
+        if error["loc"]:
+            bad_keys.add(str(error["loc"][0]))
+    return problems, bad_keys, None
+
+
+def _consistency(data: dict[str, Any]) -> tuple[list[tuple[tuple[str, ...], str]], Scenario | None]:
+    try:
+        return [], Scenario.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            found = error.get("ctx", {}).get("error")
+            if isinstance(found, ConsistencyError):
+                return found.problems, None
+        return [], None
+
+
+def scenario_problems(
+    data: dict[str, Any], *, own_keys: set[str] | None = None, parents_ok: bool = True
+) -> tuple[list[str], Scenario | None]:
+    """Every problem of a raw mapping at once, and the :class:`Scenario` if there is none.
+
+    Field problems (typos, types, ranges) are listed first; then the checks across fields
+    (end year before start year, an agenda item after the end...) on the fields that are
+    valid, so one bad value neither hides another nor causes a false alarm. With a broken
+    ``extends:`` chain (``parents_ok=False``) cross-field checks are made only among the
+    file's ``own_keys``.
+    """
+    problems, bad_keys, scenario = _field_problems(data)
+    if scenario is not None:
+        return problems, scenario
+    valid_part = {key: value for key, value in data.items() if key not in bad_keys}
+    cross, partial = _consistency(valid_part)
+    for fields, message in cross:
+        if bad_keys.intersection(fields):
+            continue
+        if not parents_ok and not set(fields) <= (own_keys or set()):
+            continue
+        problems.append(_named(message))
+    if not problems:  # only cross-field problems outside the file's own fields: still say what they are
+        problems = [_named(message) for _, message in cross] or ["the scenario is invalid"]
+    return problems, None
+
+
+def _named(message: str) -> str:
+    named = re.match(r"^([A-Za-z_][\w.\[\]]*): (.*)$", message)
+    return f"field '{named.group(1)}': {named.group(2)}" if named else message
+
+
+def _raise(source, problems: list[str]) -> None:
+    problems = list(dict.fromkeys(problems))
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    more = f"; and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+    raise ScenarioError(f"{source}: " + "; ".join(shown) + more)
 
 
 def validate_scenario(data: dict[str, Any], source: str | Path = "<scenario>") -> Scenario:
@@ -270,28 +464,39 @@ def validate_scenario(data: dict[str, Any], source: str | Path = "<scenario>") -
     against it here, so their errors name the scenario file too.
     """
     try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = [_describe(err) for err in exc.errors()]
-        raise ScenarioError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
-    _check_against_data(scenario, source)
+        check_shape(data, "the scenario")
+    except YamlLimitError as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
+    return _validate(data, source)
+
+
+def _validate(data: dict[str, Any], source) -> Scenario:
+    problems, scenario = scenario_problems(data)
+    if scenario is None:
+        _raise(source, problems)
+    data_problems = _data_problems(scenario)
+    if data_problems:
+        _raise(source, data_problems)
     return scenario
 
 
-def _check_against_data(scenario: Scenario, source) -> None:
+def _data_problems(scenario: Scenario) -> list[str]:
+    """The data file is readable and sound, and every ally named in ``disputes`` is in it."""
     from .dataset import DataError, load_allies
 
     try:
         codes = {ally.iso3 for ally in load_allies(scenario.data_file)}
     except DataError as exc:
-        raise ScenarioError(f"{source}: field 'data_file': {exc}") from None
+        return [f"field 'data_file': {exc}"]
+    problems = []
     for k, dispute in enumerate(scenario.disputes):
         unknown = [code for code in dispute.pair if code.upper() not in codes]
         if unknown:
-            raise ScenarioError(
-                f"{source}: field 'disputes[{k}].pair': {', '.join(unknown)} is not an ally in the data; "
+            problems.append(
+                f"field 'disputes[{k}].pair': {', '.join(quote(c) for c in unknown)} is not an ally in the data; "
                 f"use iso3 codes such as {', '.join(sorted(codes)[:5])}"
             )
+    return problems
 
 
 def load_scenario(scenario: str | Path | Scenario | None = None, **overrides) -> Scenario:
@@ -299,18 +504,53 @@ def load_scenario(scenario: str | Path | Scenario | None = None, **overrides) ->
 
     Overrides use field names (``coordination=0.8``) or dotted paths into groups
     (``**{"vacuum.volatility": 0.2}``). A plain number for a schedule (``vacuum=0.8``) means
-    a constant schedule.
+    a constant schedule. Every problem of a file is reported at once, each with its field.
     """
     if isinstance(scenario, Scenario):
-        data, source = scenario.model_dump(), "<scenario object>"
+        base = scenario
+        source = "<scenario object>"
+        if not overrides:
+            problems = _data_problems(base)
+            if problems:
+                _raise(source, problems)
     else:
-        data, path = read_scenario_dict(scenario if scenario is not None else DEFAULT_SCENARIO)
-        source = str(path)
+        read = read_scenario_source(scenario if scenario is not None else DEFAULT_SCENARIO)
+        source = str(read.path)
+        problems, base = scenario_problems(read.data, own_keys=read.own_keys, parents_ok=read.parents_ok)
+        problems = read.problems + problems
+        if base is not None and not problems:
+            problems = _data_problems(base)
+        if problems:
+            _raise(source, problems)
     if not overrides:
-        return validate_scenario(data, source)
-    base = validate_scenario(data, source).model_dump()
+        return base
     names = ", ".join(sorted(overrides))
-    return validate_scenario(deep_merge(base, nest_overrides(overrides)), f"{source} with overrides ({names})")
+    where = f"{source} with overrides ({names if len(names) <= 200 else names[:197] + '...'})"
+    try:
+        check_shape(overrides, "the overrides")
+    except YamlLimitError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
+    merged = deep_merge(base.model_dump(), nest_overrides(overrides))
+    if {"start_year", "end_year"} & set(overrides):
+        _drop_events_after_end(merged, keep=set(overrides))
+    return _validate(merged, where)  # a validated base and overrides whose shape was checked above
+
+
+def _drop_events_after_end(data: dict[str, Any], keep: set[str]) -> None:
+    """A run shortened by a variant or an override (``--years 3``) leaves out inherited events dated after its end.
+
+    Only events inherited from the parent or the base: events dated after the end by the
+    same file or the same overrides that set it are errors.
+    """
+    end = data.get("end_year")
+    if not isinstance(end, int):
+        return
+    for name in ("agenda", "disputes", "shocks"):
+        items = data.get(name)
+        if name in keep or not isinstance(items, (list, tuple)):
+            continue
+        data[name] = [item for item in items if not (isinstance(item, dict) and isinstance(item.get("year"), int)
+                                                     and item["year"] > end)]  # fmt: skip
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:

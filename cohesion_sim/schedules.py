@@ -1,15 +1,19 @@
-"""Yearly paths for scenario-driven quantities: the US vacuum, US pressure and threat levels.
+"""Yearly paths for scenario-driven quantities: the US vacuum, US pressure, threat levels and the levers.
 
-A schedule is one of four shapes (constant, step, ramp, explicit yearly values). The
-vacuum also carries a volatility: the US's erratic policy is a mean-reverting random walk
-around its schedule (see :func:`cohesion_sim.rules.us_policy.vacuum_deviation`).
+A schedule is one of four shapes (constant, step, ramp, explicit yearly values); a plain
+number means a constant. The vacuum also carries a volatility: the US's erratic policy is a
+mean-reverting random walk around its schedule (see
+:func:`cohesion_sim.rules.us_policy.vacuum_deviation`). The levers (coordination, the
+European pillar, partnerships) are schedules too, so a lever can be a dated intervention
+(``{kind: step, before: 0.2, level: 0.7, year: 2027}``); the decision rule is a
+:class:`DecisionRule` (``{before: consensus, after: qualified_majority, year: 2027}``).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_serializer, model_validator
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
@@ -30,6 +34,11 @@ class Constant(_Schedule):
 
     def at(self, year: int) -> float:
         return self.level
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler, info):
+        # files and JSON get the plain number it can be given as (``coordination: 0.7``)
+        return self.level if info.mode_is_json() else handler(self)
 
 
 class Step(_Schedule):
@@ -92,6 +101,41 @@ Schedule = Annotated[
     Field(discriminator="kind"),
     BeforeValidator(_number_means_constant),
 ]
+
+
+RuleName = Literal["consensus", "qualified_majority"]
+
+
+class DecisionRule(BaseModel):
+    """The summit decision rule: ``before`` until ``year``, then ``after`` from ``year`` on; a plain name is constant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    before: RuleName = "consensus"
+    after: RuleName | None = None
+    year: Year | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value):
+        if isinstance(value, str):
+            return {"before": value}
+        return value
+
+    @model_validator(mode="after")
+    def _dated_needs_both(self):
+        if (self.after is None) != (self.year is None):
+            raise ValueError("a dated decision rule needs both 'after' and 'year' (or neither, for a constant rule)")
+        return self
+
+    def at(self, year: int) -> str:
+        return self.after if self.year is not None and year >= self.year else self.before
+
+    @model_serializer
+    def _as_written(self):
+        if self.year is None:
+            return self.before
+        return {"before": self.before, "after": self.after, "year": self.year}
 
 
 class VacuumSchedule(BaseModel):

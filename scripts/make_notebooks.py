@@ -334,3 +334,75 @@ results[["cohesion", "cohesion_range_over_seeds", "mean_spending", "hedging", "d
     "majority cost the allies who are outvoted? What would you need to believe about the world for the ranking to "
     "change?",
 ])
+
+notebook("06_calibration", [
+    "md:# 06 Calibration and uncertainty\n\n"
+    "The behavioural constants (how fast budgets adjust, how much threat raises demand, how strongly a "
+    "guideline pulls) are not known. `cohesion-sim calibrate` fits them to the data the package holds (the "
+    "2014-2019 spending panel and the 2024 levels) by approximate Bayesian computation (ABC-SMC, pyabc), and "
+    "writes a *posterior*: many weighted parameter sets that all reproduce the data about as well. Ensembles "
+    "then run each parameter set with its own seed, so their bands show parameter uncertainty as well as "
+    "budget noise. See `docs/calibration.md`.\n\n"
+    "This notebook reads the posterior that ships with the package, runs a posterior ensemble, checks it "
+    "against the 2024 data, and runs a tiny calibration to show the machinery.",
+    """
+%matplotlib inline
+import matplotlib.pyplot as plt
+from cohesion_sim.calibration.posterior import load_posterior
+from cohesion_sim.calibration.spec import load_calibration_spec, priors
+
+spec = load_calibration_spec("default")
+posterior = load_posterior("default")
+posterior.summary(priors(spec)).round(3)
+""",
+    "md:**How to read this table.** `median`, `p05` and `p95` are the posterior median and 90% interval of "
+    "each constant; `prior_low`/`prior_high` its documented range. `narrowing` is 1 minus the posterior "
+    "interval's width over the prior's: near 0 the data say little about the constant (it stays at its "
+    "prior), near 1 they pin it down.",
+    """
+from cohesion_sim.calibration.plots import marginals
+marginals(posterior, priors(spec)); plt.show()
+""",
+    "md:## Posterior predictive check\n\n"
+    "200 hindcasts 2014-2024, each with a posterior draw and its own seed, against the observed figures: "
+    "the count of allies at or above 2% each year, and each ally's 2024 level with its 50% and 90% intervals.",
+    """
+from cohesion_sim.calibration.plots import predictive_check
+from cohesion_sim.calibration.predictive import run_predictive
+
+check = run_predictive("default", runs=200, seed=1)
+predictive_check(check); plt.show()
+check.coverage()
+""",
+    "md:## An ensemble of a forward scenario\n\n"
+    "`run_ensemble` is what `cohesion-sim ensemble` runs: here 100 runs of `gradual_drift`, each with a "
+    "posterior draw and its own seed; the fan chart shows the median and the 50% and 90% bands.",
+    """
+from cohesion_sim.ensemble import run_ensemble
+from cohesion_sim.fan_charts import headline_fans
+
+ensemble = run_ensemble("gradual_drift", 100, posterior="default", seed=3, with_blocs=False)
+headline_fans(ensemble.model, ["cohesion", "mean_spending", "allies_at_2pct", "us_tension"]); plt.show()
+ensemble.runs.head()
+""",
+    "md:## A tiny calibration\n\n"
+    "Two constants, the 2014-2019 panel only, 40 particles and 2 generations: far too small to trust, but it "
+    "runs in seconds and shows the API. The full default is `cohesion-sim calibrate --out results/calibration` "
+    "(about 12 generations of 400 particles).",
+    """
+import tempfile
+from cohesion_sim.calibration.abc_smc import run_calibration
+
+tiny = {
+    "base": "hindcast_2014", "set": {"end_year": 2019},
+    "parameters": {"adjustment_speed": {}, "budget_noise": {"range": [0.0, 0.4]}},
+    "statistics": {"panel_levels": 1.0, "panel_steps": 1.0, "panel_counts": 1.0},
+    "quick": {"population": 40, "generations": 2, "max_simulations": 2000, "min_acceptance": 0.0},
+    "chunk_size": 100, "seed": 1,
+}
+folder = tempfile.mkdtemp()
+summary = run_calibration(tiny, folder, quick=True, progress=False, plots=False)
+print(summary.simulations, "simulations in", round(summary.seconds, 1), "s")
+load_posterior(folder).summary(priors(load_calibration_spec(tiny))).round(3)
+""",
+])

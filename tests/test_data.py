@@ -53,7 +53,7 @@ def _copy_with(tmp_path, old, new):
 
 def test_non_number_names_file_row_and_column(tmp_path):
     path = _copy_with(tmp_path, "Poland,POL,1999,1,1.875", "Poland,POL,1999,1,abc")
-    with pytest.raises(DataError, match=r"allies.csv: row \d+, column 'defence_pct_gdp_2014': 'abc' is not a number"):
+    with pytest.raises(DataError, match=r"allies.csv: row \d+ \(POL\), column 'defence_pct_gdp_2014': 'abc' is not a number"):
         load_allies(path)
 
 

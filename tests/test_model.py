@@ -124,7 +124,7 @@ def test_a_passed_guideline_comes_into_force():
 
 def test_overrides_by_keyword_and_dotted_path():
     m = AllianceModel("baseline", rng=1, coordination=0.9, **{"vacuum.volatility": 0.2}, end_year=2027)
-    assert m.params.coordination == 0.9 and m.params.vacuum.volatility == 0.2 and m.params.end_year == 2027
+    assert m.params.coordination.at(2025) == 0.9 and m.params.vacuum.volatility == 0.2 and m.params.end_year == 2027
     assert len(model_table(m.run())) == 4
     constant = AllianceModel("abrupt_withdrawal", rng=1, vacuum=0.6)
     assert constant.params.vacuum.path.kind == "constant" and constant.params.vacuum.path.level == 0.6

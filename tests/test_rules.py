@@ -14,20 +14,23 @@ def test_threat_decays_with_distance_and_rises_with_a_border():
     assert R.perceived_threat([0.2, 0.0, 0.5], [0.5, 0.2, 0.4]) == pytest.approx(0.3)
 
 
-def test_abandonment_fear_rises_with_vacuum_and_falls_with_trust_and_partners():
+def test_abandonment_fear_rises_with_vacuum_and_falls_with_trust():
     assert R.abandonment_fear(0.8, 0.7, 0.8) > R.abandonment_fear(0.8, 0.7, 0.2)
     assert R.abandonment_fear(0.8, 0.9, 0.3) < R.abandonment_fear(0.8, 0.3, 0.3)
-    assert R.abandonment_fear(0.8, 0.5, 0.3, partner_ties=1.0, partner_relief=0.3) < R.abandonment_fear(0.8, 0.5, 0.3)
 
 
-def test_trust_is_lost_faster_than_regained_and_volatility_costs_trust():
-    kw = dict(tension_with_us=0.0, trust_gain=0.1, trust_loss=0.4, volatility_cost=1.0)
-    down = 0.6 - R.perceived_reliability(0.6, 0.8, 0.8, **kw)  # target 0.2
-    up = R.perceived_reliability(0.6, 0.0, 0.0, **kw) - 0.6  # target 1.0
+def test_trust_is_lost_faster_than_regained_and_erratic_moves_cost_trust():
+    kw = dict(tension_with_us=0.0, trust_gain=0.1, trust_loss=0.4, volatility_cost=1.0, erratic=0.0)
+    down = 0.6 - R.perceived_reliability(reliability=0.6, vacuum=0.8, **kw)  # target 0.2
+    up = R.perceived_reliability(reliability=0.6, vacuum=0.0, **kw) - 0.6  # target 1.0
     assert down > up > 0
-    steady = R.perceived_reliability(0.5, 0.5, 0.5, **kw)
-    erratic = R.perceived_reliability(0.5, 0.5, 0.2, **kw)
+    steady = R.perceived_reliability(reliability=0.5, vacuum=0.5, **kw)
+    erratic = R.perceived_reliability(reliability=0.5, vacuum=0.5, **dict(kw, erratic=0.3))
     assert erratic == pytest.approx(steady - 0.3)
+    # a move away costs, a steady move toward reassurance does not, a swing back after a move away does
+    assert R.erratic_change(0.5, 0.2, 0.0) == pytest.approx(0.3)
+    assert R.erratic_change(0.2, 0.5, -0.1) == pytest.approx(0.0)
+    assert R.erratic_change(0.2, 0.5, 0.3) == pytest.approx(0.3)
 
 
 def test_vacuum_deviation_reverts_to_the_path():
@@ -44,23 +47,55 @@ def test_spill_in_falls_with_vacuum_tension_and_own_size():
     assert R.allied_provision(1000.0, tension_row=np.zeros(2), vacuum=0.2, **kw) < base
 
 
-def test_demand_rises_with_threat_and_fear_and_falls_with_provision():
-    kw = dict(private_demand=1.0, threat_weight=4, fear_weight=2, publicness=0.5, free_riding_weight=0.6,
-              spending_floor=0.5)  # fmt: skip
-    base = R.security_demand(0.5, 0.2, 1.0, **kw)
-    assert R.security_demand(0.7, 0.2, 1.0, **kw) > base
-    assert R.security_demand(0.5, 0.4, 1.0, **kw) > base
-    assert R.security_demand(0.5, 0.2, 5.0, **kw) < base
-    assert R.security_demand(0.0, 0.0, 1e6, **kw) == 0.5  # the private floor
+def test_demand_rises_with_threat_and_fear_and_is_crowded_out_by_coverage():
+    kw = dict(private_demand=1.0, threat_weight=3, fear_weight=2, publicness=0.5, spending_floor=0.5)
+    base = R.security_demand(threat=0.5, fear=0.2, coverage=0.5, **kw)
+    assert R.security_demand(threat=0.7, fear=0.2, coverage=0.5, **kw) > base
+    assert R.security_demand(threat=0.5, fear=0.4, coverage=0.5, **kw) > base
+    assert R.security_demand(threat=0.5, fear=0.2, coverage=0.9, **kw) < base
+    assert R.security_demand(threat=0.0, fear=0.0, coverage=1.0, **dict(kw, private_demand=0.0)) == 0.5  # floor
+    # pure public good: crowd-out is larger; a fully exposed ally's deterrence is private (not crowded out)
     pure = dict(kw, publicness=1.0)
-    assert base - R.security_demand(0.5, 0.2, 5.0, **kw) < R.security_demand(0.5, 0.2, 1.0, **pure) - R.security_demand(0.5, 0.2, 5.0, **pure)
+    assert (R.security_demand(threat=0.5, fear=0.2, coverage=0.1, **pure) - R.security_demand(threat=0.5, fear=0.2, coverage=0.9, **pure)
+            > base - R.security_demand(threat=0.5, fear=0.2, coverage=0.9, **kw))  # fmt: skip
+    assert R.security_demand(threat=1.0, fear=0.2, coverage=0.9, **pure) == pytest.approx(
+        R.security_demand(threat=1.0, fear=0.2, coverage=0.0, **pure))
+    # coverage: small allies next to large budgets are covered more than large ones
+    assert R.deterrence_coverage(10.0, 0.4) > R.deterrence_coverage(0.1, 0.4)
 
 
 def test_rest_point_private_demand_reproduces_spending():
-    args = (0.4, 0.1, 2.0)
-    weights = dict(threat_weight=4, fear_weight=2, publicness=0.5, free_riding_weight=0.6)
-    private = R.private_demand_at_rest(1.7, *args, **weights)
-    assert R.security_demand(*args, private_demand=private, spending_floor=0.0, **weights) == pytest.approx(1.7)
+    args = dict(threat=0.4, fear=0.1, coverage=0.6)
+    weights = dict(threat_weight=3, fear_weight=2, publicness=0.5)
+    private = R.private_demand_at_rest(spending=1.7, **args, **weights)
+    assert R.security_demand(**args, private_demand=private, spending_floor=0.0, **weights) == pytest.approx(1.7)
+
+
+def test_fiscal_space_lags_and_bunching():
+    assert R.fiscal_space(50, 140) == 1.0 and R.fiscal_space(150, 140) == 0.0
+    assert R.fiscal_space(100, 140) == pytest.approx(0.5)
+    assert R.fiscal_max_rise(0.5, 0.2, 1.0) == pytest.approx(0.6)
+    w = R.lag_weights(np.array([1.0, 1.5, 3.0]))
+    assert w.tolist() == [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 1.0]]
+    assert np.sum(w * [1, 2, 3], axis=-1) == pytest.approx([1.0, 1.5, 3.0])  # the mean lag
+    assert R.lagged_target(np.array([3.0, 2.0, 1.0]), R.lag_weights(1.5)) == pytest.approx(2.5)
+    target = np.array([1.8, 1.8, 2.1, 1.8])
+    need = np.array([1.7, 1.2, 2.1, 1.7])
+    jumped = R.bunching(target, need, 2.0, 2.1, 0.35, 1.0, np.array([1, 1, 1, 0]))
+    assert jumped.tolist() == [2.1, 1.8, 2.1, 1.8]  # own need near the line jumps it; far need, above or unbound do not
+    assert R.bunching(1.8, 1.7, 2.0, 2.1, 0.35, 0.0, 1.0) == 1.8  # no jump long before the deadline
+
+
+def test_reciprocity_is_keeping_pace_with_the_pledge():
+    bound = np.ones(3)
+    holding = R.keeping_pace(np.array([1.0, 1.5, 2.5]), np.array([1.0, 1.5, 2.5]), 2.0, bound, 0.2)
+    rising = R.keeping_pace(np.array([1.1, 1.6, 2.5]), np.array([1.0, 1.5, 2.5]), 2.0, bound, 0.2)
+    falling = R.keeping_pace(np.array([0.9, 1.4, 2.5]), np.array([1.0, 1.5, 2.5]), 2.0, bound, 0.2)
+    assert holding == pytest.approx((0.5 + 0.5 + 1) / 3)
+    assert rising == pytest.approx(1.0) and falling == pytest.approx(1 / 3)
+    # a higher guideline does not by itself turn allies that keep pace into defectors
+    assert R.keeping_pace(np.array([1.1, 1.6, 2.6]), np.array([1.0, 1.5, 2.5]), 3.5, bound, 0.2) == pytest.approx(1.0)
+    assert R.keeping_pace(np.ones(3), np.ones(3), np.nan, bound, 0.2) == pytest.approx(0.5)
 
 
 def test_guideline_path_and_pull():
@@ -71,12 +106,19 @@ def test_guideline_path_and_pull():
     assert R.guideline_pull(1.2, 2.0, 0.5) == pytest.approx(1.6)
     assert R.guideline_pull(2.5, 2.0, 0.9) == pytest.approx(2.5)  # above the path: own demand
     kw = dict(pull_max=0.95, from_commitment=0.4, from_pressure=0.15, from_conformity=0.25, from_deadline=0.6,
-              exemption_relief=0.8)  # fmt: skip
-    weak = R.pull_strength(0.3, 0.2, 0.1, 0.1, 0.0, **kw)
-    for stronger in ((0.9, 0.2, 0.1, 0.1, 0.0), (0.3, 0.9, 0.1, 0.1, 0.0), (0.3, 0.2, 0.9, 0.1, 0.0), (0.3, 0.2, 0.1, 1.0, 0.0)):
-        assert R.pull_strength(*stronger, **kw) > weak
-    assert R.pull_strength(0.3, 0.2, 0.1, 0.1, 1.0, **kw) < weak
-    assert R.pull_strength(1, 1, 1, 1, 0, **kw) == pytest.approx(0.95)
+              exemption_relief=0.8, fiscal_pull=0.7)  # fmt: skip
+    names = ("commitment", "pressure", "conformity", "nearness", "exempt", "space")
+
+    def mu(*values):
+        return R.pull_strength(**dict(zip(names, values)), **kw)
+
+    weak = mu(0.3, 0.2, 0.1, 0.1, 0.0, 1.0)
+    for stronger in ((0.9, 0.2, 0.1, 0.1, 0.0, 1.0), (0.3, 0.9, 0.1, 0.1, 0.0, 1.0), (0.3, 0.2, 0.9, 0.1, 0.0, 1.0),
+                     (0.3, 0.2, 0.1, 1.0, 0.0, 1.0)):  # fmt: skip
+        assert mu(*stronger) > weak
+    assert mu(0.3, 0.2, 0.1, 0.1, 1.0, 1.0) < weak  # exemption
+    assert mu(0.3, 0.2, 0.1, 0.1, 0.0, 0.0) == pytest.approx(0.3 * weak)  # no fiscal space
+    assert mu(1, 1, 1, 1, 0, 1) == pytest.approx(0.95)
 
 
 def test_budget_inertia_caps_rises_and_cuts():
@@ -85,17 +127,21 @@ def test_budget_inertia_caps_rises_and_cuts():
     assert R.budget_inertia(1.0, 1.5, 0.0, 0.6, 1.0, 0.3) == pytest.approx(1.3)
 
 
-def test_commitment_directions():
-    kw = dict(bias=1.0, from_reliability=2, from_threat=2, from_reciprocity=1.5, from_tension=3, from_entrapment=1.5,
-              from_grievance=0.5)  # fmt: skip
-    base = R.commitment_target(0.5, 0.5, 0.5, 0.1, 0.2, 0.0, **kw)
-    assert R.commitment_target(0.9, 0.5, 0.5, 0.1, 0.2, 0.0, **kw) > base
-    assert R.commitment_target(0.5, 0.9, 0.5, 0.1, 0.2, 0.0, **kw) > base
-    assert R.commitment_target(0.5, 0.5, 0.9, 0.1, 0.2, 0.0, **kw) > base
-    assert R.commitment_target(0.5, 0.5, 0.5, 0.4, 0.2, 0.0, **kw) < base
-    assert R.commitment_target(0.5, 0.5, 0.5, 0.1, 0.6, 0.0, **kw) < base
-    assert R.commitment_target(0.5, 0.5, 0.5, 0.1, 0.2, 1.0, **kw) < base
+def test_two_commitments_move_as_snyder_says():
+    common = dict(bias=1.0, from_threat=2, from_reciprocity=1.5, from_tension=3, from_grievance=0.5)
+    atl = dict(reliability=0.5, threat=0.5, reciprocity=0.5, us_tension=0.1, entrapment=0.2, grievance=0.0)
+    katl = dict(common, from_reliability=3, from_entrapment=1.5)
+    base = R.transatlantic_target(**atl, **katl)
+    for name, value, sign in (("reliability", 0.9, 1), ("threat", 0.9, 1), ("reciprocity", 0.9, 1),
+                              ("us_tension", 0.4, -1), ("entrapment", 0.6, -1), ("grievance", 1.0, -1)):  # fmt: skip
+        assert sign * (R.transatlantic_target(**dict(atl, **{name: value}), **katl) - base) > 0, name
+    eu = dict(fear=0.2, threat=0.5, reciprocity=0.5, european_tension=0.1, pillar=0.0, grievance=0.0)
+    keu = dict(common, from_fear=2, from_pillar=1.5)
+    base = R.european_target(**eu, **keu)
+    for name, value, sign in (("fear", 0.6, 1), ("pillar", 0.5, 1), ("european_tension", 0.4, -1)):
+        assert sign * (R.european_target(**dict(eu, **{name: value}), **keu) - base) > 0, name
     assert R.commitment_update(0.5, 1.0, 0.3) == pytest.approx(0.65)
+    assert R.overall_commitment(0.25, 1.0) == pytest.approx(0.5)  # both legs: a geometric mean
 
 
 def test_burden_grievance_compares_with_peers_of_similar_threat():
@@ -115,26 +161,40 @@ def test_entrapment_grows_as_the_agenda_leans_to_the_us_focus():
 
 
 def test_tension_rules():
-    kw = dict(decay=0.2, grievance_weight=0.05, divergence_weight=0.05, pressure_weight=0.1, coordination_effect=0.5)
+    kw = dict(decay=0.2, grievance_weight=0.05, divergence_weight=0.05, pressure_weight=0.1, rivalry_weight=0.1,
+              balance_weight=0.2, friction_weight=0.3, coordination_effect=0.5)  # fmt: skip
     zeros = np.zeros(3)
     row = np.array([0.0, 0.3, 0.3])
-    decayed = R.tension_row_update(row, np.asarray(0.5), np.asarray(2.0), np.array([2.0, 2.0, 2.0]), np.ones(3), zeros,
-                                   np.asarray(0.0), zeros, zeros, zeros, **kw)  # fmt: skip
+    base = dict(tension_row=row, threat=np.asarray(0.5), spending=np.asarray(2.0), others_spending=np.full(3, 2.0),
+                armed_pair=np.ones(3), divergence=zeros, pressure=np.asarray(0.0), shortfall_pair=zeros, disputes=zeros,
+                rivalry=zeros, imbalance=zeros, friction=zeros, coordination_pair=zeros)  # fmt: skip
+    decayed = R.tension_row_update(**base, **kw)
     assert decayed == pytest.approx(0.8 * row)
-    grieved = R.tension_row_update(row, np.asarray(0.9), np.asarray(4.0), np.array([4.0, 1.0, 4.0]), np.ones(3), zeros,
-                                   np.asarray(0.0), zeros, zeros, zeros, **kw)  # fmt: skip
+    grieved = R.tension_row_update(**dict(base, threat=np.asarray(0.9), spending=np.asarray(4.0),
+                                          others_spending=np.array([4.0, 1.0, 4.0])), **kw)  # fmt: skip
     assert grieved[1] > decayed[1] and grieved[2] == pytest.approx(decayed[2])
-    pressured = R.tension_row_update(row, np.asarray(0.5), np.asarray(2.0), np.full(3, 2.0), np.ones(3), zeros,
-                                     np.asarray(1.0), np.array([0.0, 1.0, 0.0]), zeros, zeros, **kw)  # fmt: skip
+    pressured = R.tension_row_update(**dict(base, pressure=np.asarray(1.0), shortfall_pair=np.array([0.0, 1.0, 0.0])), **kw)
     assert pressured[1] > decayed[1]
-    disputed = R.tension_row_update(row, np.asarray(0.5), np.asarray(2.0), np.full(3, 2.0), np.ones(3), zeros,
-                                    np.asarray(0.0), zeros, np.array([0, 0, 0.3]), zeros, **kw)  # fmt: skip
+    disputed = R.tension_row_update(**dict(base, disputes=np.array([0, 0, 0.3])), **kw)
     assert disputed[2] == pytest.approx(decayed[2] + 0.3)
-    coordinated = R.tension_row_update(row, np.asarray(0.5), np.asarray(2.0), np.full(3, 2.0), np.ones(3), zeros,
-                                       np.asarray(0.0), zeros, zeros, np.ones(3), **kw)  # fmt: skip
+    for name in ("rivalry", "imbalance", "friction"):
+        raised = R.tension_row_update(**dict(base, **{name: np.array([0, 0, 0.5])}), **kw)
+        assert raised[2] > decayed[2] and raised[1] == pytest.approx(decayed[1]), name
+    coordinated = R.tension_row_update(**dict(base, coordination_pair=np.ones(3)), **kw)
     assert np.all(coordinated <= decayed) and coordinated[1] < decayed[1]
     sym = R.symmetrize_tension(np.array([[0.5, 0.4], [0.0, 0.7]]))
     assert sym.tolist() == [[0.0, 0.2], [0.2, 0.0]]
+
+
+def test_structural_balance_sets_allies_who_take_opposite_sides_apart():
+    # allies 0 and 1 both quarrel with 3 (heavy); ally 2 does not: 0-1 balanced, 0-2 and 1-2 imbalanced
+    t = np.array([[0, 0, 0, 0.6], [0, 0, 0, 0.6], [0, 0, 0, 0.0], [0.6, 0.6, 0.0, 0]])
+    weight = np.array([0.1, 0.1, 0.1, 0.7])
+    b = R.stance_imbalance(t, weight)
+    assert b[0, 1] == pytest.approx(0.0, abs=1e-9)
+    assert b[0, 2] == pytest.approx(np.sqrt(0.7) * 0.6)
+    brute = np.sqrt(sum(weight[k] * (t[0, k] - t[2, k]) ** 2 for k in range(4) if k not in (0, 2)))
+    assert b[0, 2] == pytest.approx(brute)
 
 
 def test_tension_rest_point_is_a_fixed_point():
@@ -144,28 +204,38 @@ def test_tension_rest_point_is_a_fixed_point():
     assert again == pytest.approx(rest)
 
 
-def test_status_hysteresis():
-    kw = dict(hedge_reliability=0.4, hedge_threat=0.3, margin=0.1, exit_commitment=0.2)
-    assert R.next_status(R.ALIGNED, 0.3, 0.5, 0.6, **kw) == R.HEDGING
-    assert R.next_status(R.ALIGNED, 0.3, 0.2, 0.6, **kw) == R.ALIGNED  # not threatened: no need to hedge
-    assert R.next_status(R.HEDGING, 0.45, 0.5, 0.6, **kw) == R.HEDGING  # inside the margin: stays
-    assert R.next_status(R.HEDGING, 0.55, 0.5, 0.6, **kw) == R.ALIGNED
-    assert R.next_status(R.ALIGNED, 0.9, 0.5, 0.1, **kw) == R.DISENGAGED
-    assert R.next_status(R.DISENGAGED, 0.9, 0.5, 0.25, **kw) == R.DISENGAGED
-    assert R.next_status(R.DISENGAGED, 0.9, 0.5, 0.35, **kw) == R.ALIGNED
+def test_graded_hedging_with_hysteresis_and_exit():
+    drive = R.hedging_drive(reliability=0.3, threat=0.5, pillar=0.4, threat_weight=0.6, complementarity=0.2)
+    assert drive == pytest.approx(0.7 + 0.3 + 0.08)
+    assert R.hedging_drive(reliability=0.3, threat=0.5, pillar=0.8, threat_weight=0.6, complementarity=0.2) > drive
+    kw = dict(margin=0.1, exit_commitment=0.2)
+    assert R.next_status(status=R.ALIGNED, drive=1.1, threshold=1.0, commitment=0.6, **kw) == R.HEDGING
+    assert R.next_status(status=R.ALIGNED, drive=1.1, threshold=1.3, commitment=0.6, **kw) == R.ALIGNED  # own threshold
+    assert R.next_status(status=R.HEDGING, drive=0.95, threshold=1.0, commitment=0.6, **kw) == R.HEDGING  # margin
+    assert R.next_status(status=R.HEDGING, drive=0.85, threshold=1.0, commitment=0.6, **kw) == R.ALIGNED
+    assert R.next_status(status=R.ALIGNED, drive=0.5, threshold=1.0, commitment=0.1, **kw) == R.DISENGAGED
+    assert R.next_status(status=R.DISENGAGED, drive=0.5, threshold=1.0, commitment=0.25, **kw) == R.DISENGAGED
+    assert R.next_status(status=R.DISENGAGED, drive=0.5, threshold=1.0, commitment=0.35, **kw) == R.ALIGNED
+    assert R.pillar_share(np.array([1, 0, 0]), np.array([3.0, 1.0, 6.0]), np.array([1, 1, 0])) == pytest.approx(0.75)
 
 
 def test_summit_rules():
     yes = np.array([True, True, True, False])
     gdp = np.array([10.0, 10.0, 10.0, 70.0])
-    passed, exempt = R.summit_decision(yes, gdp, False, True, 1, 0.55, 0.65)
+    kw = dict(gdp=gdp, voters=np.ones(4, dtype=bool), member_share=0.55, gdp_share=0.65)
+    passed, exempt = R.summit_decision(yes=yes, qualified_majority=False, allow_exemptions=True, max_exemptions=1, **kw)
     assert passed and exempt.tolist() == [False, False, False, True]
-    passed, exempt = R.summit_decision(yes, gdp, False, False, 1, 0.55, 0.65)
+    passed, exempt = R.summit_decision(yes=yes, qualified_majority=False, allow_exemptions=False, max_exemptions=1, **kw)
     assert not passed and not exempt.any()
-    passed, _ = R.summit_decision(yes, gdp, True, False, 0, 0.55, 0.65)
+    passed, _ = R.summit_decision(yes=yes, qualified_majority=True, allow_exemptions=False, max_exemptions=0, **kw)
     assert not passed  # 75% of members but only 30% of GDP
-    passed, exempt = R.summit_decision(np.array([True, True, False, True]), gdp, True, False, 0, 0.55, 0.65)
+    passed, exempt = R.summit_decision(yes=np.array([True, True, False, True]), qualified_majority=True,
+                                       allow_exemptions=False, max_exemptions=0, **kw)  # fmt: skip
     assert passed and not exempt.any()
+    # a non-voter (the US on a European item, or a state before accession) cannot block consensus
+    passed, _ = R.summit_decision(yes=yes, qualified_majority=False, allow_exemptions=False, max_exemptions=0,
+                                  **dict(kw, voters=np.array([True, True, True, False])))  # fmt: skip
+    assert passed
     support = R.supports_item(np.array([0.5, 0.5, 0.9]), np.array([3.0, 1.0, 1.0]), 3.5, np.array([False, False, True]), 0.35, 0.15)
     assert support.tolist() == [True, False, False]
 
@@ -174,20 +244,23 @@ def test_rules_broadcast_over_runs():
     """The same call on (R, N) arrays equals the per-ally scalar calls (what the batch engine relies on)."""
     rng = np.random.default_rng(0)
     r, v, t = rng.random((4, 5)), rng.random((4, 1)), rng.random((4, 5))
-    batch = R.perceived_reliability(r, v, v * 0.9, t, 0.15, 0.4, 1.0)
+    kw = dict(trust_gain=0.15, trust_loss=0.4, volatility_cost=1.0)
+    batch = R.perceived_reliability(reliability=r, vacuum=v, erratic=v * 0.1, tension_with_us=t, **kw)
     for i in range(4):
         for j in range(5):
-            assert batch[i, j] == R.perceived_reliability(r[i, j], v[i, 0], v[i, 0] * 0.9, t[i, j], 0.15, 0.4, 1.0)
+            assert batch[i, j] == R.perceived_reliability(reliability=r[i, j], vacuum=v[i, 0], erratic=v[i, 0] * 0.1,
+                                                          tension_with_us=t[i, j], **kw)  # fmt: skip
 
 
-def test_summit_feedback():
+def test_summit_feedback_is_a_costly_signal_not_a_ratchet():
     c = np.array([0.5, 0.5, 0.99, 0.5])
     yes = np.array([True, False, True, True])
     members = np.array([1.0, 1.0, 1.0, 0.0])  # the last is the US: its commitment follows the vacuum
-    passed = R.summit_commitment(c, yes, True, members, 0.03, 0.05)
-    assert passed == pytest.approx([0.53, 0.5, 1.0, 0.5])
-    failed = R.summit_commitment(c, yes, False, members, 0.03, 0.05)
-    assert failed == pytest.approx([0.45, 0.45, 0.94, 0.5])
+    assert R.summit_commitment(c, yes, True, members, 0.03) == pytest.approx([0.53, 0.5, 1.0, 0.5])
+    assert R.summit_commitment(c, yes, False, members, 0.03) == pytest.approx(c)  # failure taxes no one
+    failed = R.failure_tension(np.zeros((4, 4)), yes, True, np.ones(4, dtype=bool), 0.1)
+    assert failed[0, 1] == failed[1, 2] == pytest.approx(0.1) and failed[0, 2] == 0.0  # holdout vs supporters only
+    assert R.failure_tension(np.zeros((4, 4)), yes, False, np.ones(4, dtype=bool), 0.1).sum() == 0.0
     tension = np.zeros((3, 3))
     after = R.exemption_tension(tension, np.array([False, True, False]), 0.1)
     assert after.tolist() == [[0, 0.1, 0], [0.1, 0, 0.1], [0, 0.1, 0]]
@@ -196,8 +269,10 @@ def test_summit_feedback():
 def test_qualified_majority_caps_economic_weight_so_no_single_ally_vetoes():
     gdp = np.array([27000.0] + [800.0] * 30)  # one ally with about half of the total GDP
     everyone_but_the_giant = np.array([False] + [True] * 30)
-    uncapped, _ = R.summit_decision(everyone_but_the_giant, gdp, True, False, 0, 0.55, 0.65, 1.0)
-    capped, _ = R.summit_decision(everyone_but_the_giant, gdp, True, False, 0, 0.55, 0.65, 0.2)
+    kw = dict(yes=everyone_but_the_giant, voters=np.ones(31, dtype=bool), gdp=gdp, qualified_majority=True,
+              allow_exemptions=False, max_exemptions=0, member_share=0.55, gdp_share=0.65)  # fmt: skip
+    uncapped, _ = R.summit_decision(**kw, weight_cap=1.0)
+    capped, _ = R.summit_decision(**kw, weight_cap=0.2)
     assert not uncapped and capped
     assert R.voting_weights(gdp, 0.2).max() == pytest.approx(0.2)
 
@@ -205,3 +280,14 @@ def test_qualified_majority_caps_economic_weight_so_no_single_ally_vetoes():
 def test_the_us_backs_guidelines_while_it_presses_for_burden_sharing():
     assert R.us_voting_commitment(0.85, 0.8, True) == pytest.approx(0.8)
     assert R.us_voting_commitment(0.85, 0.8, False) == pytest.approx(0.15)
+
+
+def test_priorities_follow_threat_and_the_us_pivot_grows_with_the_vacuum():
+    eastern = R.current_priorities(np.array([0.9, 0.1, 0.4]), np.array([0.8, 0.3, 0.5]))
+    assert eastern.tolist() == pytest.approx([0.72, 0.03, 0.2, 0.0])
+    tau = np.array([0.8, 0.3, 0.5])
+    assert R.us_priorities(tau, 0.3, 0.0)[-1] == pytest.approx(0.3)
+    assert R.us_priorities(tau, 0.3, 1.0)[-1] == pytest.approx(1.0)
+    divergence = R.divergence_matrix(np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 0], [2.0, 0, 0, 0]]))
+    assert divergence[0, 1] == pytest.approx(1.0) and divergence[0, 2] == pytest.approx(0.0, abs=1e-12)
+    assert divergence[0, 1] == pytest.approx(R.priority_divergence([1.0, 0, 0, 0], [0, 1.0, 0, 0]))

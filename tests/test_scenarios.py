@@ -70,7 +70,7 @@ def test_nested_unknown_key(tmp_path):
 
 
 def test_out_of_range_names_the_allowed_range(tmp_path):
-    assert "field 'coordination': 1.5 is out of range; allowed 0 to 1" in error_for(write(tmp_path, "coordination: 1.5\n"))
+    assert "field 'coordination.level': 1.5 is out of range; allowed 0 to 1" in error_for(write(tmp_path, "coordination: 1.5\n"))
     message = error_for(write(tmp_path, "vacuum: {kind: ramp, from_value: 0.2, to_value: 1.4, from_year: 2025, to_year: 2030}\n"))
     assert "vacuum.path" in message and "to_value" in message and "allowed 0 to 1" in message
     assert "allowed 0 to 0.5" in error_for(write(tmp_path, "vacuum: {kind: constant, level: 0.3, volatility: 0.9}\n"))
@@ -91,7 +91,7 @@ def test_impossible_schedules_and_years(tmp_path):
     assert "agenda[0].year" in error_for(write(tmp_path, "agenda: [{year: 2020, level: 3, deadline: 2030}]\n"))
     assert "needs both 'level' and 'deadline'" in error_for(write(tmp_path, "agenda: [{year: 2026, level: 3}]\n"))
     assert "deadline 2020 is before" in error_for(write(tmp_path, "guideline: {level: 2, adopted: 2024, deadline: 2020}\n"))
-    assert "max_rise_high" in error_for(write(tmp_path, "max_rise_low: 1.0\nmax_rise_high: 0.5\n"))
+    assert "max_rise_high" in error_for(write(tmp_path, "max_rise_low: 0.8\nmax_rise_high: 0.6\n"))
 
 
 def test_malformed_yaml_names_line_and_column(tmp_path):
@@ -141,13 +141,17 @@ def test_schedule_errors_are_readable(tmp_path):
 
 def test_trust_must_be_lost_faster_than_regained():
     with pytest.raises(ScenarioError, match="trust_loss.*must be at least trust_gain"):
-        load_scenario("baseline", trust_gain=0.9, trust_loss=0.05)
+        load_scenario("baseline", trust_gain=0.35, trust_loss=0.2)
 
 
-def test_every_file_needs_its_own_title_and_description(tmp_path):
+def test_a_variant_inherits_title_and_description_and_a_standalone_file_needs_them(tmp_path):
     assert "the file is empty" in error_for(write(tmp_path, "", described=False))
-    message = error_for(write(tmp_path, "extends: baseline\ncoordination: 0.5\n", described=False))
-    assert "field 'title'" in message and "own title and description" in message
+    variant = load_scenario(write(tmp_path, "extends: baseline\ncoordination: 0.5\n", name="coord.yaml", described=False))
+    parent = load_scenario("baseline")
+    assert variant.title == f"{parent.title} (variant: coord)"
+    assert "changes: coordination" in variant.description and parent.description.strip() in variant.description
+    message = error_for(write(tmp_path, "coordination: 0.5\n", described=False))
+    assert "field 'title': required in a scenario that extends no other" in message
 
 
 def test_non_utf8_files_are_one_line_errors(tmp_path):

@@ -58,6 +58,7 @@ def cmd_app(args) -> int:
         raise CliError("the app needs Solara: pip install 'cohesion-sim[app]'")
     if not 0 < args.port < 65536:
         raise CliError(f"--port must be between 1 and 65535, got {args.port}")
+    _check_port_free(args.host, args.port)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"cohesion-sim app: starting on http://{shown}:{args.port}/  (Ctrl+C to stop)", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -76,6 +77,27 @@ def cmd_app(args) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """One clear line (exit 2) if the address is taken, instead of uvicorn's own message and exit 3."""
+    import socket
+
+    from ..cli import CliError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]  # fmt: skip
+    except socket.gaierror as exc:
+        raise CliError(f"--host {host}: not an address this computer can listen on ({exc.strerror})") from None
+    with socket.socket(family, kind, proto) as probe:
+        if os.name == "posix":  # as uvicorn does: a port in TIME_WAIT after a restart is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise CliError(f"--port {port}: {host}:{port} is already in use or not allowed ({exc.strerror}); "
+                           "stop the other server or choose another port, e.g. --port 8766") from None  # fmt: skip
 
 
 def _interrupt(signum, frame):

@@ -200,9 +200,9 @@ def settings_for(own: Scenario, name: str, seed: int | None = None, custom: str 
         us_year=year,
         volatility=round(volatility, 2),
         guideline=round(proposed_guideline(own), 1),
-        decision_rule=_rule_value(own.decision_rule),
-        coordination=round(_lever_value(own.coordination), 2),
-        partnerships=round(_lever_value(own.partnerships), 2),
+        decision_rule=own.decision_rule.at(own.start_year),
+        coordination=round(own.coordination.at(own.start_year), 2),
+        partnerships=round(own.partnerships.at(own.start_year), 2),
         seed=own.seed if seed is None else seed,
         custom=custom,
     )
@@ -413,20 +413,11 @@ def frame_of(model: AllianceModel, start_spending: dict[str, float] | None = Non
     )
 
 
-#: Member attributes that make up an ally's state before a year (what its decision starts from).
-BEFORE_FIELDS = {
-    "spending": "spending", "commitment": "commitment", "reliability": "us_reliability", "status": "status_code",
-    "partner_ties": "partner_ties", "gdp": "gdp", "private_demand": "private_demand", "max_rise": "max_rise",
-    "exempt": "exempt", "path_start": "path_start",
-}  # fmt: skip
+def state_before(model: AllianceModel) -> Any:
+    """The alliance's state before the next year (a copy), from which "why" recomputes the year's decisions."""
+    import copy
 
-
-def state_before(model: AllianceModel) -> dict[str, Any]:
-    """What each ally's next decision starts from: its own values and the tension matrix (for "why")."""
-    members = {}
-    for m in model.members:
-        members[m.iso3] = {key: getattr(m, attr) for key, attr in BEFORE_FIELDS.items() if hasattr(m, attr)}
-    return {"year": int(model.year), "tension": np.array(model.tension, copy=True), "members": members}
+    return copy.deepcopy(model.state) if hasattr(model, "state") else None
 
 
 class SessionRun:

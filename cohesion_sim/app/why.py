@@ -1,8 +1,8 @@
 """Why an ally changed this year: its state, and this year's change split into the model's terms.
 
 Nothing here repeats the model's math. The ally's decision is recomputed with the model's own
-:func:`cohesion_sim.rules.decide_member` from the state it started the year with, and checked
-against what the model did. Each term's part is then what the same function gives with that
+year functions (:func:`cohesion_sim.year.decide`, which calls :func:`cohesion_sim.rules.decide_member`)
+from the state the alliance started the year with, and checked against what the model did. Each term's part is then what the same function gives with that
 one mechanism switched off (its weight set to zero, or the limit lifted): "without abandonment
 fear, spending would have risen 0.12 points less". Terms overlap, so their parts need not add up
 to the change; the table says so.
@@ -10,22 +10,22 @@ to the change; the table says so.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..rules import decide_member
-
-#: Spending terms: (name, in words, parameter changes that switch it off, own-state changes).
+#: Spending terms: (name, in words, parameter changes that switch it off, run-input changes).
 SPENDING_TERMS: tuple[tuple[str, str, dict[str, Any], dict[str, Any]], ...] = (
     ("threat", "perceived threat raises the budget it wants", {"threat_weight": 0.0}, {}),
     ("abandonment fear", "fear that the US will not come raises it", {"fear_weight": 0.0}, {}),
-    ("free riding", "what allies and the US provide lowers it", {"free_riding_weight": 0.0}, {}),
+    ("free riding", "what allies and the US provide lowers it", {"publicness": 0.0}, {}),
     ("guideline pull", "the adopted pledge pulls it toward its path", {"pull_max": 0.0}, {}),
     ("European pillar", "a hedging ally invests in a European pillar", {"pillar_boost": 0.0}, {}),
-    ("fiscal limit", "fiscal space caps a year's rise or cut", {"max_cut": 1e9}, {"max_rise": 1e9}),
+    ("fiscal limit", "fiscal space (debt) caps a year's rise or cut", {"max_cut": 1e9, "fiscal_pull": 0.0},
+     {"max_rise": 1e9}),
     ("lag", "budgets close only part of the gap in a year", {"adjustment_speed": 1.0}, {}),
     ("budget noise", "domestic politics, up or down", {"budget_noise": 0.0}, {}),
 )
@@ -33,23 +33,30 @@ SPENDING_TERMS: tuple[tuple[str, str, dict[str, Any], dict[str, Any]], ...] = (
 COMMITMENT_TERMS: tuple[tuple[str, str, dict[str, Any], dict[str, Any]], ...] = (
     ("trust in the US", "trust above one half raises commitment", {"commitment_from_reliability": 0.0}, {}),
     ("threat", "threat above one half raises it", {"commitment_from_threat": 0.0}, {}),
+    ("abandonment fear", "fear of abandonment moves it", {"commitment_from_fear": 0.0}, {}),
     ("reciprocity", "allies keeping their pledges raise it", {"commitment_from_reciprocity": 0.0}, {}),
     ("tension", "tension with allies lowers it", {"commitment_from_tension": 0.0}, {}),
     ("entrapment", "an agenda far from its priorities lowers it", {"commitment_from_entrapment": 0.0}, {}),
     ("burden grievance", "paying more than similar allies lowers it", {"commitment_from_grievance": 0.0}, {}),
+    ("European pillar", "a European pillar moves it", {"commitment_from_pillar": 0.0}, {}),
     ("lag", "commitment closes only part of the gap in a year", {"commitment_speed": 1.0}, {}),
 )
 
 
 class _Changed:
-    """The scenario's parameters with a few replaced (read-only, attribute access like the Scenario)."""
+    """The runs' parameters with a few replaced: ``with_levers`` returns the year's parameters with the changes."""
 
     def __init__(self, params: Any, changes: dict[str, Any]):
         self._params, self._changes = params, changes
 
     def __getattr__(self, name: str) -> Any:
-        changes = self.__dict__["_changes"]
-        return changes[name] if name in changes else getattr(self.__dict__["_params"], name)
+        return getattr(self.__dict__["_params"], name)
+
+    def with_levers(self, levers):
+        year = self.__dict__["_params"].with_levers(levers)
+        for name, value in self.__dict__["_changes"].items():
+            setattr(year, name, np.full_like(np.asarray(getattr(year, name), dtype=float), value))
+        return year
 
 
 @dataclass
@@ -76,69 +83,87 @@ class Why:
     checked: bool  # the recomputed decision matched the model's
 
 
-def _inputs(model: Any, before: dict[str, Any], member: Any):
-    """The decision's inputs as they were at the start of the model's last year."""
-    own = member.own_state()
-    values = before["members"][member.iso3]
-    changes = {key: values[key] for key in values if hasattr(own, key)}
-    own = dataclasses.replace(own, tension_row=before["tension"][member.index], **changes)
-    return own, model.view, model.context, model.params, model.budget_shocks[member.index]
+def _decide(before: Any, runs: Any) -> Any:
+    """The year's decisions of every ally, recomputed from the state before the year (the model's own functions)."""
+    from .. import year as yearly
+
+    state = copy.deepcopy(before)
+    year = state.year + 1
+    t = runs.t(year)
+    snapshot = yearly._snapshot(state, runs, year)
+    erratic = yearly.us_stance(state, runs, t)
+    yearly.environment(state, runs, t)
+    inputs = yearly.year_inputs(state, runs, year, erratic)
+    return yearly.decide(state, runs, snapshot, inputs, t)
 
 
-def _parts(terms, own, view, world, params, shock, base, field: str, start: float) -> list[Term]:
-    full = float(getattr(base, field)) - start
+def _commitment(decision: Any, i: int) -> float:
+    return float(np.sqrt(decision.transatlantic[0, i] * decision.european[0, i]))
+
+
+def _parts(terms, before, runs, base, i: int, field: str, start: float) -> list[Term]:
+    def value(decision):
+        return float(decision.spending[0, i]) if field == "spending" else _commitment(decision, i)
+
+    full = value(base) - start
     out = []
-    for name, meaning, param_changes, own_changes in terms:
-        if not all(hasattr(params, key) for key in param_changes) or not all(hasattr(own, k) for k in own_changes):
+    for name, meaning, param_changes, run_changes in terms:
+        if not all(hasattr(runs.params, key) for key in param_changes if key != "fiscal_pull") \
+                or not all(hasattr(runs, key) for key in run_changes):  # fmt: skip
             continue  # a term this version of the model does not have
-        changed = _Changed(params, param_changes)
-        alt_own = dataclasses.replace(own, **own_changes) if own_changes else own
-        without = float(getattr(decide_member(alt_own, view, world, changed, shock), field)) - start
-        out.append(Term(name, meaning, full - without))
+        params = {k: v for k, v in param_changes.items() if hasattr(runs.params, k)}
+        changed = dataclasses.replace(runs, params=_Changed(runs.params, params),
+                                      **{k: np.full_like(getattr(runs, k), v) for k, v in run_changes.items()})
+        out.append(Term(name, meaning, full - (value(_decide(before, changed)) - start)))
     return out
 
 
-def explain(model: Any, before: dict[str, Any], iso3: str) -> Why | None:
+def explain(model: Any, before: Any, iso3: str) -> Why | None:
     """Why ally ``iso3`` moved in the model's last year; None if it is not an ally or the inputs are gone."""
     member = next((m for m in model.members if m.iso3 == iso3), None)
-    if member is None or iso3 not in before.get("members", {}):
+    if member is None or before is None:
         return None
+    i = member.index
+    runs = model.runs
+    start_spending = float(before.spending[0, i])
+    start_commitment = float(np.sqrt(before.transatlantic[0, i] * before.european[0, i]))
     try:
-        own, view, world, params, shock = _inputs(model, before, member)
-        decision = decide_member(own, view, world, params, shock)
-    except (AttributeError, KeyError, TypeError):  # the model's internals moved: show the state only
-        decision, own = None, None
-    start_spending = float(before["members"][iso3]["spending"])
-    start_commitment = float(before["members"][iso3]["commitment"])
-    checked = decision is not None and abs(float(decision.spending) - member.spending) < 1e-9
-    spending_terms = commitment_terms = []
+        with np.errstate(all="ignore"):
+            decision = _decide(before, runs)
+    except (AttributeError, KeyError, TypeError, ValueError):  # the model's internals moved: show the state only
+        decision = None
+    checked = decision is not None and abs(float(decision.spending[0, i]) - member.spending) < 1e-9
+    spending_terms: list[Term] = []
+    commitment_terms: list[Term] = []
     summit = 0.0
     saw: list[tuple[str, str]] = []
     if checked:
-        spending_terms = _parts(SPENDING_TERMS, own, view, world, params, shock, decision, "spending", start_spending)
-        commitment_terms = _parts(COMMITMENT_TERMS, own, view, world, params, shock, decision, "commitment",
-                                  start_commitment)  # fmt: skip
-        summit = member.commitment - float(decision.commitment)
+        with np.errstate(all="ignore"):
+            spending_terms = _parts(SPENDING_TERMS, before, runs, decision, i, "spending", start_spending)
+            commitment_terms = _parts(COMMITMENT_TERMS, before, runs, decision, i, "commitment", start_commitment)
+        summit = member.commitment - _commitment(decision, i)
         saw = [
-            ("perceived threat", f"{float(decision.threat):.2f}"),
-            ("trust in the US", f"{float(decision.reliability):.2f}"),
-            ("abandonment fear", f"{float(decision.fear):.2f}"),
-            ("what others provide", f"{float(decision.provision):.2f} x own GDP"),
-            ("budget it wants (need)", f"{float(decision.need):.2f}% of GDP"),
-            ("target after the pledge's pull", f"{float(decision.target):.2f}% of GDP"),
+            ("perceived threat", f"{float(decision.threat[0, i]):.2f}"),
+            ("trust in the US", f"{float(decision.reliability[0, i]):.2f}"),
+            ("abandonment fear", f"{float(decision.fear[0, i]):.2f}"),
+            ("what others provide", f"{float(decision.provision[0, i]):.2f} x own GDP"),
+            ("budget it wants (need)", f"{float(decision.need[0, i]):.2f}% of GDP"),
+            ("target after the pledge's pull", f"{float(decision.target[0, i]):.2f}% of GDP"),
         ]
-    fiscal = getattr(member, "max_rise", np.nan)
-    state = [
-        ("spending", f"{member.spending:.2f}% of GDP"),
-        ("commitment to the alliance", f"{member.commitment:.2f}"),
-        ("trust in the US", f"{member.us_reliability:.2f}"),
-        ("perceived threat", f"{member.threat:.2f}"),
-        ("status", member.status),
-        ("fiscal space", f"can raise spending by up to {fiscal:.2f} points a year" if np.isfinite(fiscal) else "n/a"),
-    ]
-    for extra, label in (("pledge_commitment", "commitment to the pledge"), ("fiscal_space", "fiscal space left")):
-        if hasattr(member, extra):  # Model 2.0 state, shown once the model has it
-            state.insert(2, (label, f"{float(getattr(member, extra)):.2f}"))
+    state = [("spending", f"{member.spending:.2f}% of GDP"),
+             ("commitment to the alliance", f"{member.commitment:.2f}")]  # fmt: skip
+    for attr, label in (("transatlantic_commitment", "commitment to the US link"),
+                        ("european_commitment", "commitment to European allies")):  # fmt: skip
+        if hasattr(member, attr):
+            state.append((label, f"{float(getattr(member, attr)):.2f}"))
+    state += [("trust in the US", f"{member.us_reliability:.2f}"), ("perceived threat", f"{member.threat:.2f}"),
+              ("status", member.status)]  # fmt: skip
+    fiscal = float(getattr(member, "max_rise", np.nan))
+    space = getattr(member, "fiscal_space", None)
+    shown = f"can raise spending by up to {fiscal:.2f} points a year" if np.isfinite(fiscal) else "n/a"
+    if space is not None:
+        shown += f" (fiscal space {float(space):.2f} of 1)"
+    state.append(("fiscal space", shown))
     return Why(
         iso3=iso3, name=member.name, year=int(model.year), state=state, saw=saw, spending_before=start_spending,
         spending_after=float(member.spending), commitment_before=start_commitment,

@@ -1,4 +1,4 @@
-"""Commitment to the alliance: reciprocity, trust and threat against tension, entrapment and grievance."""
+"""Two commitments (Snyder 1984): to the transatlantic bond and to European allies."""
 
 from __future__ import annotations
 
@@ -12,6 +12,13 @@ def priority_divergence(priorities_a, priorities_b):
     norms = np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1)
     cosine = np.sum(a * b, axis=-1) / np.maximum(norms, 1e-12)
     return np.clip(1.0 - cosine, 0.0, 1.0)
+
+
+def divergence_matrix(priorities):
+    """Pairwise priority divergence 1 - cos(p_i, p_j) for priorities of shape S + (N, K), as one matrix product (S + (N, N))."""
+    p = np.asarray(priorities, dtype=float)
+    unit = p / np.maximum(np.linalg.norm(p, axis=-1, keepdims=True), 1e-12)
+    return np.clip(1.0 - unit @ np.swapaxes(unit, -1, -2), 0.0, 1.0)
 
 
 def alliance_agenda(us_focus, european_priorities, vacuum):
@@ -28,28 +35,54 @@ def burden_grievance(spending, threat, peer_spending, peer_threat, peer_mask, ba
     return np.where(weight > 0, np.maximum(0.0, spending - peer_mean), 0.0)
 
 
-def commitment_target(
-    reliability, threat, reciprocity, mean_tension, entrapment, grievance, bias, from_reliability, from_threat,
+def _logistic(drive):
+    return 1.0 / (1.0 + np.exp(-drive))
+
+
+def transatlantic_target(
+    *, reliability, threat, reciprocity, us_tension, entrapment, grievance, bias, from_reliability, from_threat,
     from_reciprocity, from_tension, from_entrapment, from_grievance,
 ):  # fmt: skip
-    """c* = logistic(trust, threat and reciprocity up; tension, entrapment and grievance down).
+    """c_atl* = logistic(trust in the US, threat, reciprocity up; tension with the US, entrapment, grievance down).
 
-    Reciprocity is how far allies keep to their paths to the guideline (see
-    :func:`~cohesion_sim.rules.spending.on_track_share`; free-riding resentment in reverse);
-    entrapment is Snyder's (1984) fear of being dragged along.
+    Snyder (1984): the bond to the patron rests on trust in its guarantee and erodes with fear of
+    entrapment (being dragged into the patron's priorities) and with bilateral friction.
     """
     drive = (
-        bias
-        + from_reliability * (reliability - 0.5)
-        + from_threat * (threat - 0.5)
-        + from_reciprocity * (reciprocity - 0.5)
-        - from_tension * mean_tension
-        - from_entrapment * entrapment
+        bias + from_reliability * (reliability - 0.5) + from_threat * (threat - 0.5)
+        + from_reciprocity * (reciprocity - 0.5) - from_tension * us_tension - from_entrapment * entrapment
         - from_grievance * grievance
-    )
-    return 1.0 / (1.0 + np.exp(-drive))
+    )  # fmt: skip
+    return _logistic(drive)
+
+
+def european_target(
+    *, fear, threat, reciprocity, european_tension, pillar, grievance, bias, from_fear, from_threat, from_reciprocity,
+    from_tension, from_pillar, from_grievance,
+):  # fmt: skip
+    """c_eu* = logistic(abandonment fear, threat, reciprocity and the European pillar up; tension among Europeans, grievance down).
+
+    Snyder (1984): fear of abandonment by the patron drives allies closer to each other; for an
+    ally that has joined the European pillar, ``pillar`` is the pillar's GDP share (0 for the
+    others): the bond is worth more the larger the pillar it is part of.
+    """
+    drive = (
+        bias + from_fear * (fear - 0.25) + from_threat * (threat - 0.5) + from_reciprocity * (reciprocity - 0.5)
+        + from_pillar * pillar - from_tension * european_tension - from_grievance * grievance
+    )  # fmt: skip
+    return _logistic(drive)
 
 
 def commitment_update(commitment, target, speed):
     """c moves part way toward its target each year."""
     return np.clip(commitment + speed * (target - commitment), 0.0, 1.0)
+
+
+def overall_commitment(transatlantic, european):
+    """An ally's commitment to the alliance as a whole (votes, pull, exit): the geometric mean of its two commitments.
+
+    The alliance stands on both legs (Snyder 1984): an ally bound to its European neighbours but
+    with no faith left in the transatlantic bond (or the reverse) is only half in, so the two
+    combine like complements rather than substitutes.
+    """
+    return np.sqrt(np.asarray(transatlantic) * np.asarray(european))

@@ -1,9 +1,8 @@
 """One ally's yearly decision: the rules composed in the order MODEL.md gives.
 
-This is the only place the rules are put together. The Mesa agent calls it with its own
-scalars and its row of the alliance (shapes ``()`` and ``(N,)``); the batch engine calls it
-with every run and ally at once (``(R, N)`` and ``(R, N, N)``). Own values have shape ``S``,
-rows have shape ``S + (N,)``, and year-wide values broadcast against ``S``.
+This is the only place the rules are put together. The batch engine calls it with every run and
+ally at once: own values have shape S = (R, N), rows S + (N,) = (R, N, N), and year-wide values
+have shape (R, 1) so they broadcast against S. A single run is the case R = 1.
 """
 
 from __future__ import annotations
@@ -13,21 +12,31 @@ from typing import Any
 
 import numpy as np
 
-from .commitment import burden_grievance, commitment_target, commitment_update, priority_divergence
+from .commitment import (
+    burden_grievance,
+    commitment_update,
+    overall_commitment,
+    european_target,
+    priority_divergence,
+    transatlantic_target,
+)
 from .partners import partner_ties_update
 from .reliability import perceived_reliability
 from .spending import (
     allied_provision,
     budget_inertia,
+    bunching,
     deadline_nearness,
+    deterrence_coverage,
     guideline_path,
     guideline_pull,
     guideline_shortfall,
+    lagged_target,
     pull_strength,
     security_demand,
 )
-from .status import DISENGAGED, HEDGING, next_status
-from .tension import tension_row_update
+from .status import DISENGAGED, HEDGING, hedging_drive, next_status
+from .tension import pair_coordination, tension_row_update
 from .threat import abandonment_fear, perceived_threat
 
 Array = Any  # a float or a numpy array
@@ -38,21 +47,31 @@ class AllyState:
     """An ally's own state last year (shape S) and its rows (shape S + (N,))."""
 
     spending: Array
-    commitment: Array
+    previous_spending: Array  # two years ago (reciprocity is read from the change)
+    transatlantic: Array  # commitment to the transatlantic bond, c_atl
+    european: Array  # commitment to European allies (and Canada), c_eu
     reliability: Array
     status: Array
     partner_ties: Array
     gdp: Array
     armed: Array  # 1.0 with armed forces, 0.0 without (Iceland)
-    private_demand: Array
-    max_rise: Array
+    member: Array  # 1.0 from the accession year on
+    private_demand: Array  # the ally effect (alliance.starting_state)
+    max_rise: Array  # from fiscal space (debt data)
+    space: Array  # fiscal space in [0, 1] (debt data)
+    hedge_threshold: Array  # the ally's own hedging threshold (drawn once per run)
+    plans: Array  # S + (3,): budget targets decided 1, 2 and 3 years ago
     exempt: Array  # 1.0 if exempted from the guideline in force
     path_start: Array  # spending when the guideline in force was adopted
     exposure: Array  # S + (3,): east, south, hybrid
-    priorities: Array  # S + (4,): east, south, hybrid, other theatres
+    priorities: Array  # S + (4,): this year's priorities (threat.current_priorities; the US's: us_priorities)
+    rivalry_threat: Array  # threat from a rival ally (data)
     tension_row: Array  # S + (N,)
     self_mask: Array  # S + (N,): 1 at the ally's own column
-    divergence_row: Array  # S + (N,): priority divergence to each ally
+    divergence_row: Array  # S + (N,): priority divergence to each ally this year
+    imbalance_row: Array  # S + (N,): structural-balance term (tension.stance_imbalance)
+    rivalry_row: Array  # S + (N,): standing rivalries (data)
+    shortfall_row: Array  # S + (N,): shortfall against the guideline on US-ally pairs, 0 elsewhere
     dispute_row: Array  # S + (N,): this year's dispute tension with each ally
 
 
@@ -61,12 +80,15 @@ class AllianceView:
     """Last year's state of every ally (shape V + (N,), V broadcastable to S)."""
 
     spending: Array
-    commitment: Array
+    european: Array  # commitment to European allies (weights their spill-in)
     budgets: Array  # US$ bn
     threat: Array
     armed: Array
+    member: Array
     hedging: Array  # 1.0 for hedging allies
+    partner_ties: Array
     us_mask: Array  # 1.0 at the US column
+    pillar: Array  # GDP share of members hedging (status.pillar_share), shape V
 
 
 @dataclass
@@ -75,17 +97,16 @@ class YearContext:
 
     year: Array
     vacuum: Array
-    previous_vacuum: Array
+    erratic: Array  # unpredictable part of the change in v (reliability.erratic_change)
     pressure: Array
     threat_levels: Array  # W + (3,)
     guideline: Array
     adopted: Array
     deadline: Array
-    conformity: Array  # share of armed allies at or above the guideline last year
-    reciprocity: Array  # share of armed allies on track (not below their path) last year
+    conformity: Array  # share of bound allies at or above the guideline last year
+    reciprocity: Array  # share of bound allies keeping pace (spending.keeping_pace)
     agenda: Array  # W + (4,): the alliance agenda's priorities
     us_budget: Array
-    partner_budget: Array
 
 
 @dataclass
@@ -99,31 +120,33 @@ class Decision:
     need: Array
     target: Array
     spending: Array
-    commitment: Array
+    transatlantic: Array
+    european: Array
     tension_row: Array
     status: Array
     partner_ties: Array
 
 
 def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, budget_shock) -> Decision:
-    """Perceive threat, update trust, weigh provision, set demand and budget, commitment, tension and status."""
-    threat = perceived_threat(own.exposure, world.threat_levels)
+    """Perceive threat, update trust, weigh provision, set demand and budget, two commitments, tension and status."""
+    threat = perceived_threat(own.exposure, world.threat_levels, own.rivalry_threat)
     tension_with_us = np.sum(own.tension_row * view.us_mask, axis=-1)
     reliability = perceived_reliability(
-        own.reliability, world.vacuum, world.previous_vacuum, tension_with_us, p.trust_gain, p.trust_loss, p.volatility_cost
-    )
-    relief = np.where(np.asarray(p.partnerships) > 0, p.partner_relief, 0.0)  # per run in the batch engine
-    fear = abandonment_fear(threat, reliability, world.vacuum, own.partner_ties, relief)
-    counts = (1.0 - own.self_mask) * (1.0 - view.us_mask)
+        reliability=own.reliability, vacuum=world.vacuum, erratic=world.erratic, tension_with_us=tension_with_us,
+        trust_gain=p.trust_gain, trust_loss=p.trust_loss, volatility_cost=p.volatility_cost,
+    )  # fmt: skip
+    fear = abandonment_fear(threat, reliability, world.vacuum)
+    counts = (1.0 - own.self_mask) * (1.0 - view.us_mask) * view.member
     provision = allied_provision(
-        own.gdp, view.commitment, own.tension_row, view.budgets, counts, reliability, world.vacuum, world.us_budget,
-        p.us_share_for_europe, world.partner_budget, own.partner_ties, p.partner_share,
+        own.gdp, view.european, own.tension_row, view.budgets, counts, reliability, world.vacuum, world.us_budget,
+        p.us_share_for_europe,
     )  # fmt: skip
     hedging = np.asarray(own.status == HEDGING, dtype=float)
-    following = own.armed * (own.status != DISENGAGED)
+    following = own.armed * (own.status != DISENGAGED) * own.member
     need = security_demand(
-        threat, fear, provision, own.private_demand, p.threat_weight, p.fear_weight, p.publicness,
-        p.free_riding_weight, p.spending_floor, p.pillar_boost * hedging,
+        threat=threat, fear=fear, coverage=deterrence_coverage(provision, p.half_coverage),
+        private_demand=own.private_demand, threat_weight=p.threat_weight, fear_weight=p.fear_weight,
+        publicness=p.publicness, spending_floor=p.spending_floor, pillar=p.pillar_boost * hedging,
     )  # fmt: skip
 
     # guideline pull toward the path (aimed a margin above the guideline), if one is in force
@@ -132,47 +155,75 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     adopted = np.where(has_guideline, world.adopted, 0)
     deadline = np.where(has_guideline, world.deadline, 0)
     nearness = deadline_nearness(world.year, adopted, deadline)
-    path = guideline_path(own.path_start, level + p.compliance_margin, adopted, deadline, world.year)
+    # allies plan for the year the budget will be spent: the path one mean budget lag ahead
+    path = guideline_path(own.path_start, level + p.compliance_margin, adopted, deadline, world.year + p.budget_lag)
+    commitment = overall_commitment(own.transatlantic, own.european)
     strength = pull_strength(
-        own.commitment, world.pressure, world.conformity, nearness, own.exempt, p.pull_max, p.pull_from_commitment,
-        p.pull_from_pressure, p.pull_from_conformity, p.pull_from_deadline, p.exemption_relief,
+        commitment=commitment, pressure=world.pressure, conformity=world.conformity, nearness=nearness,
+        exempt=own.exempt, space=own.space, pull_max=p.pull_max, from_commitment=p.pull_from_commitment,
+        from_pressure=p.pull_from_pressure, from_conformity=p.pull_from_conformity,
+        from_deadline=p.pull_from_deadline, exemption_relief=p.exemption_relief, fiscal_pull=p.fiscal_pull,
     ) * has_guideline * following  # fmt: skip
     target = guideline_pull(need, path, strength)
+    ahead = deadline_nearness(world.year + p.budget_lag, adopted, deadline)
+    target = bunching(target, need, level, level + 0.5 * p.compliance_margin, p.bunching_reach, ahead**2,
+                      has_guideline * following * (1.0 - own.exempt))  # fmt: skip
+    # budget lags: this year's outlays execute the decisions of the last three years (lag_weights)
+    outlay_target = lagged_target(own.plans, p.lag_weights)
     spending = budget_inertia(
-        own.spending, target, p.budget_noise * budget_shock, p.adjustment_speed, own.max_rise, p.max_cut
+        own.spending, outlay_target, p.budget_noise * budget_shock, p.adjustment_speed, own.max_rise, p.max_cut
     ) * own.armed
 
-    # commitment
+    # two commitments
     entrapment = priority_divergence(own.priorities, world.agenda)
-    peers = (1.0 - own.self_mask) * view.armed
+    peers = (1.0 - own.self_mask) * view.armed * view.member
     grievance = burden_grievance(own.spending, threat, view.spending, view.threat, peers, p.peer_threat_bandwidth) * own.armed
-    n = np.shape(own.tension_row)[-1]
-    mean_tension = np.sum(own.tension_row, axis=-1) / (n - 1)
-    target_commitment = commitment_target(
-        reliability, threat, world.reciprocity, mean_tension, entrapment, grievance, p.commitment_bias,
-        p.commitment_from_reliability, p.commitment_from_threat, p.commitment_from_reciprocity,
-        p.commitment_from_tension, p.commitment_from_entrapment, p.commitment_from_grievance,
-    )  # fmt: skip
-    commitment = commitment_update(own.commitment, target_commitment, p.commitment_speed)
+    europeans = (1.0 - own.self_mask) * (1.0 - view.us_mask) * view.member
+    european_tension = np.sum(own.tension_row * europeans, axis=-1) / np.maximum(np.sum(europeans, axis=-1), 1.0)
+    transatlantic = commitment_update(own.transatlantic, transatlantic_target(
+        reliability=reliability, threat=threat, reciprocity=world.reciprocity, us_tension=tension_with_us,
+        entrapment=entrapment, grievance=grievance, bias=p.commitment_bias,
+        from_reliability=p.commitment_from_reliability, from_threat=p.commitment_from_threat,
+        from_reciprocity=p.commitment_from_reciprocity, from_tension=p.commitment_from_tension,
+        from_entrapment=p.commitment_from_entrapment, from_grievance=p.commitment_from_grievance,
+    ), p.commitment_speed)  # fmt: skip
+    european = commitment_update(own.european, european_target(
+        fear=fear, threat=threat, reciprocity=world.reciprocity, european_tension=european_tension,
+        pillar=view.pillar * hedging, grievance=grievance, bias=p.commitment_bias, from_fear=p.commitment_from_fear,
+        from_threat=p.commitment_from_threat, from_reciprocity=p.commitment_from_reciprocity,
+        from_tension=p.commitment_from_tension, from_pillar=p.commitment_from_pillar,
+        from_grievance=p.commitment_from_grievance,
+    ), p.commitment_speed)  # fmt: skip
 
     # tension row
-    shortfall = guideline_shortfall(
-        own.spending, own.path_start, own.armed, own.exempt, world.year, world.guideline, world.adopted, world.deadline
+    # US-hedger friction, on both sides of the pair (the US row reads the hedgers' column)
+    is_us = np.sum(own.self_mask * view.us_mask, axis=-1)
+    friction = np.asarray(world.pressure)[..., None] * (hedging[..., None] * view.us_mask + is_us[..., None] * view.hedging)
+    coordination_row = pair_coordination(
+        p.coordination, hedging, p.pillar_coordination, own.partner_ties, p.partner_intelligence
     )
-    coordination_row = np.clip(p.coordination + p.pillar_coordination * hedging[..., None] * view.hedging, 0.0, 1.0)
     tension_row = tension_row_update(
-        own.tension_row, np.asarray(threat), np.asarray(own.spending * own.armed), view.spending,
-        own.armed * view.armed * (1.0 - own.self_mask), own.divergence_row, np.asarray(world.pressure),
-        view.us_mask * np.asarray(shortfall)[..., None], own.dispute_row, coordination_row,
-        p.tension_decay, p.grievance_tension, p.divergence_tension, p.pressure_tension, p.coordination_effect,
+        tension_row=own.tension_row, threat=np.asarray(threat), spending=np.asarray(own.spending * own.armed),
+        others_spending=view.spending, armed_pair=own.armed[..., None] * view.armed * (1.0 - own.self_mask),
+        divergence=own.divergence_row, pressure=np.asarray(world.pressure), shortfall_pair=own.shortfall_row,
+        disputes=own.dispute_row, rivalry=own.rivalry_row, imbalance=own.imbalance_row, friction=friction,
+        coordination_pair=coordination_row, decay=p.tension_decay, grievance_weight=p.grievance_tension,
+        divergence_weight=p.divergence_tension, pressure_weight=p.pressure_tension, rivalry_weight=p.rivalry_tension,
+        balance_weight=p.balance_tension, friction_weight=p.pillar_friction, coordination_effect=p.coordination_effect,
     ) * (1.0 - own.self_mask)  # fmt: skip
 
+    drive = hedging_drive(
+        reliability=reliability, threat=threat, pillar=view.pillar + np.reshape(p.pillar_coordination, np.shape(view.pillar)),
+        threat_weight=p.hedge_threat_weight,
+        complementarity=p.pillar_complementarity,
+    )  # fmt: skip
     status = next_status(
-        own.status, reliability, threat, commitment, p.hedge_reliability, p.hedge_threat, p.status_margin,
-        p.exit_commitment,
+        status=own.status, drive=drive, threshold=own.hedge_threshold, commitment=overall_commitment(transatlantic, european),
+        margin=p.status_margin, exit_commitment=p.exit_commitment,
     )  # fmt: skip
     ties = partner_ties_update(own.partner_ties, p.partnerships, hedging, p.partner_tie_rate, p.partner_tie_decay)
     return Decision(
         threat=threat, reliability=reliability, fear=fear, provision=provision, need=need, target=target,
-        spending=spending, commitment=commitment, tension_row=tension_row, status=status, partner_ties=ties,
+        spending=spending, transatlantic=transatlantic, european=european, tension_row=tension_row, status=status,
+        partner_ties=ties,
     )  # fmt: skip

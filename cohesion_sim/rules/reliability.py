@@ -5,14 +5,26 @@ from __future__ import annotations
 import numpy as np
 
 
-def perceived_reliability(reliability, vacuum, previous_vacuum, tension_with_us, trust_gain, trust_loss, volatility_cost):
-    """r moves toward (1 - v)(1 - T_i,US), faster down than up, and every change in v costs trust (Snyder 1984).
+def erratic_change(vacuum, previous_vacuum, previous_change):
+    """The part of this year's change in v that reads as unpredictability: any move away, or a reversal of last year's move.
 
-    Unpredictability hurts beyond the level: ``volatility_cost * |v_t - v_{t-1}|`` is lost each year.
+    A steady move toward reassurance is good news, not noise; a swing back after a move away is.
+    """
+    change = np.asarray(vacuum) - previous_vacuum
+    erratic = (change > 0) | (change * previous_change < 0)
+    return np.abs(change) * erratic
+
+
+def perceived_reliability(
+    *, reliability, vacuum, erratic, tension_with_us, trust_gain, trust_loss, volatility_cost
+):  # fmt: skip
+    """r moves toward (1 - v)(1 - T_i,US), faster down than up, and erratic changes in v cost trust (Snyder 1984).
+
+    Unpredictability hurts beyond the level: ``volatility_cost * erratic`` is lost each year.
     """
     target = (1.0 - vacuum) * (1.0 - tension_with_us)
     rate = np.where(target < reliability, trust_loss, trust_gain)
-    updated = reliability + rate * (target - reliability) - volatility_cost * np.abs(vacuum - previous_vacuum)
+    updated = reliability + rate * (target - reliability) - volatility_cost * erratic
     return np.clip(updated, 0.0, 1.0)
 
 

@@ -1,4 +1,4 @@
-"""Summit votes and decision rules: consensus (with or without exemptions) or qualified majority."""
+"""Summit votes and decision rules: consensus (with or without exemptions) or qualified majority; outcomes as costly signals."""
 
 from __future__ import annotations
 
@@ -17,46 +17,57 @@ def us_voting_commitment(vacuum, pressure, is_guideline):
 
 
 def voting_weights(gdp, weight_cap):
-    """Economic weight in a qualified-majority vote: each ally's GDP share, capped so no single ally holds a veto."""
+    """Economic weight in a qualified-majority vote: each voter's GDP share, capped so no single ally holds a veto."""
     gdp = np.asarray(gdp, dtype=float)
-    share = gdp / np.sum(gdp, axis=-1, keepdims=True)
+    share = gdp / np.maximum(np.sum(gdp, axis=-1, keepdims=True), 1e-12)
     return np.minimum(share, np.asarray(weight_cap)[..., None])
 
 
 def summit_decision(
-    yes, gdp, qualified_majority, allow_exemptions, max_exemptions, member_share, gdp_share, weight_cap=1.0
+    *, yes, voters, gdp, qualified_majority, allow_exemptions, max_exemptions, member_share, gdp_share, weight_cap=1.0
 ):  # fmt: skip
-    """Consensus passes if all agree (or, with exemptions, if holdouts are few and exempted); QMV needs member and GDP shares.
+    """Consensus passes if all voters agree (or, with exemptions, if holdouts are few and exempted); QMV needs member and GDP shares.
 
-    Under QMV each ally's GDP weight is capped at ``weight_cap`` of the total: with the US at
-    about half of alliance GDP, an uncapped GDP majority would hand it the veto that majority
-    voting is meant to remove. Returns (passed, exempted), both with the leading shape of
-    ``yes`` minus its last axis.
+    ``voters`` masks who votes: members from their accession year, and the US only on items
+    that concern it (a guideline); it does not veto purely European items. Under QMV each
+    voter's GDP weight is capped at ``weight_cap`` of the total. Returns (passed, exempted).
     """
-    yes = np.asarray(yes, dtype=bool)
-    holdouts = np.sum(~yes, axis=-1)
+    voters = np.asarray(voters, dtype=bool)
+    yes = np.asarray(yes, dtype=bool) & voters
+    holdouts = np.sum(~yes & voters, axis=-1)
     unanimous = holdouts == 0
     with_exemptions = np.asarray(allow_exemptions, dtype=bool) & (holdouts <= max_exemptions)
     consensus = unanimous | with_exemptions
-    members_yes = np.mean(yes, axis=-1)
-    weights = voting_weights(gdp, weight_cap)
-    gdp_yes = np.sum(yes * weights, axis=-1) / np.sum(weights, axis=-1)
+    members_yes = np.sum(yes, axis=-1) / np.maximum(np.sum(voters, axis=-1), 1)
+    weights = voting_weights(gdp * voters, weight_cap) * voters
+    gdp_yes = np.sum(yes * weights, axis=-1) / np.maximum(np.sum(weights, axis=-1), 1e-12)
     majority = (members_yes >= member_share) & (gdp_yes >= gdp_share)
     qualified_majority = np.asarray(qualified_majority, dtype=bool)
     passed = np.where(qualified_majority, majority, consensus)
-    exempted = (~yes) & (passed & ~qualified_majority & ~unanimous)[..., None]
+    exempted = (~yes) & voters & (passed & ~qualified_majority & ~unanimous)[..., None]
     return passed, exempted
 
 
-def summit_commitment(commitment, yes, passed, members, pass_boost, fail_cost):
-    """A passed item raises its supporters' commitment; a failed summit lowers every member's (MODEL.md, summits).
+def summit_commitment(commitment, yes, passed, members, pass_boost):
+    """A substantive item that passes raises its supporters' commitment (a costly signal kept); nothing else moves it.
 
-    ``members`` masks the allies whose commitment is their own (not the US, whose follows the vacuum).
+    ``passed`` is False for symbolic declarations and failed items: a failure is not a tax on
+    everyone (see :func:`failure_tension`), so there is no ratchet toward collapse.
     """
     passed = np.asarray(passed, dtype=bool)[..., None]
-    members = np.asarray(members) > 0
-    boosted = np.where(passed & yes & members, np.minimum(1.0, commitment + pass_boost), commitment)
-    return np.where(~passed & members, np.maximum(0.0, commitment - fail_cost), boosted)
+    boost = passed & np.asarray(yes, dtype=bool) & (np.asarray(members) > 0)
+    return np.where(boost, np.minimum(1.0, commitment + pass_boost), commitment)
+
+
+def failure_tension(tension, yes, failed, voters, size):
+    """A failed substantive item adds ``size`` to the tension between each holdout and each supporter; it then decays with all tension."""
+    yes = np.asarray(yes, dtype=bool)
+    voters = np.asarray(voters, dtype=bool)
+    failed = np.asarray(failed, dtype=bool)[..., None, None]
+    supporters, holdouts = yes & voters, ~yes & voters
+    one_way = holdouts[..., :, None] & supporters[..., None, :]
+    pairs = (one_way | np.swapaxes(one_way, -1, -2)) & failed
+    return np.clip(tension + np.asarray(size)[..., None, None] * pairs, 0.0, 1.0)
 
 
 def exemption_tension(tension, exempted, size):

@@ -1,30 +1,65 @@
-"""Bilateral tension T[i, j]: decay, grievance, divergence, US pressure, disputes, coordination."""
+"""Bilateral tension T[i, j]: decay, grievance, divergence, US pressure, disputes, rivalry, side-taking, coordination."""
 
 from __future__ import annotations
 
 import numpy as np
 
 
+def stance_imbalance(tension, weight):
+    """How differently i and j stand toward third parties: sqrt(sum_k g_k (T_ik - T_jk)^2), g the third parties' weight.
+
+    Structural balance (Heider 1946; Cartwright & Harary 1956): two allies who take opposite
+    sides on a third (one quarrels with the US, the other stays close) come into tension
+    themselves, the more so the more that third party weighs (``weight``: GDP shares summing
+    to 1, shape S or (N,)). Computed with one matrix product; the k = i, j terms are removed.
+    """
+    t = np.asarray(tension, dtype=float)
+    g = np.asarray(weight, dtype=float)
+    tg = t * g[..., None, :]
+    square = np.sum(tg * t, axis=-1)
+    gram = tg @ np.swapaxes(t, -1, -2)
+    # sum over all k of g_k (T_ik - T_jk)^2, minus the k = i and k = j terms (T_ii = T_jj = 0)
+    gram *= -2.0
+    gram += square[..., :, None]
+    gram += square[..., None, :]
+    gram -= (g[..., :, None] + g[..., None, :]) * t * t
+    np.maximum(gram, 0.0, out=gram)
+    return np.sqrt(gram, out=gram)
+
+
 def tension_row_update(
-    tension_row, threat, spending, others_spending, armed_pair, divergence, pressure, shortfall_pair, disputes,
-    coordination_pair, decay, grievance_weight, divergence_weight, pressure_weight, coordination_effect,
+    *, tension_row, threat, spending, others_spending, armed_pair, divergence, pressure, shortfall_pair, disputes,
+    rivalry, imbalance, friction, coordination_pair, decay, grievance_weight, divergence_weight, pressure_weight,
+    rivalry_weight, balance_weight, friction_weight, coordination_effect,
 ):  # fmt: skip
-    """T_ij decays by delta, rises with grievance, divergence, US pressure x shortfall and disputes, and coordination pulls it down.
+    """T_ij decays by delta, rises with grievance, divergence, US pressure x shortfall, disputes, rivalry and side-taking; coordination pulls it down.
 
     Grievance: the higher spender, weighted by its own threat, resents the lower one (burden
     sharing). ``shortfall_pair`` is the ally's shortfall against the guideline on US-ally
-    pairs and 0 elsewhere. Coordination and intelligence sharing remove a share of tension.
+    pairs and 0 elsewhere. ``rivalry`` is a standing rivalry (data), ``imbalance`` the
+    structural-balance term (:func:`stance_imbalance`), ``friction`` US pressure on US-hedger
+    pairs (the US has treated an autonomous European pillar as a rival since Albright's 1998
+    "three Ds": no decoupling, duplication or discrimination). Coordination and intelligence
+    sharing remove a share of tension.
     """
     threat, spending, pressure = np.asarray(threat), np.asarray(spending), np.asarray(pressure)
-    grievance = threat[..., None] * np.maximum(0.0, spending[..., None] - others_spending) * armed_pair
-    raised = (
-        (1.0 - decay) * tension_row
-        + grievance_weight * grievance
-        + divergence_weight * divergence
-        + pressure_weight * pressure[..., None] * shortfall_pair
-        + disputes
-    )
-    return raised * (1.0 - coordination_effect * coordination_pair)
+    # accumulated in place: the batch engine calls this on (R, N, N) arrays every year
+    raised = (1.0 - decay) * np.asarray(tension_row, dtype=float)
+    grievance = spending[..., None] - others_spending
+    np.maximum(grievance, 0.0, out=grievance)
+    grievance *= grievance_weight * threat[..., None]
+    grievance *= armed_pair
+    raised += grievance
+    for weight, term in ((divergence_weight, divergence), (balance_weight, imbalance), (rivalry_weight, rivalry),
+                         (friction_weight, friction)):
+        if np.any(weight) and np.any(term):
+            raised += weight * term
+    if np.any(shortfall_pair):
+        raised += (pressure_weight * pressure[..., None]) * shortfall_pair
+    if np.any(disputes):
+        raised += disputes
+    raised *= 1.0 - coordination_effect * np.asarray(coordination_pair)
+    return raised
 
 
 def symmetrize_tension(rows):
@@ -36,11 +71,20 @@ def symmetrize_tension(rows):
     return symmetric
 
 
-def pair_coordination(coordination, hedging, pillar_coordination):
-    """Coordination on each pair: the scenario's level, plus the European pillar's between two hedgers."""
+def pair_coordination(coordination, hedging, pillar_coordination, ties=0.0, partner_intelligence=0.0):
+    """Coordination on each pair (``coordination`` broadcast against the pair axes): the scenario's level, plus the pillar's between two hedgers, plus shared partner intelligence.
+
+    Two allies both tied to the same non-NATO partners share their intelligence and industrial
+    programmes (NATO 2024 Washington Summit Declaration on the Indo-Pacific partners and Ukraine).
+    """
     hedging = np.asarray(hedging, dtype=float)
-    both = hedging[..., :, None] * hedging[..., None, :]
-    return np.clip(np.asarray(coordination)[..., None, None] + pillar_coordination * both, 0.0, 1.0)
+    pair = np.asarray(coordination, dtype=float)
+    if np.any(hedging) and np.any(pillar_coordination):
+        pair = pair + pillar_coordination * hedging[..., :, None] * hedging[..., None, :]
+    if np.any(ties) and np.any(partner_intelligence):
+        ties = np.asarray(ties, dtype=float) * np.ones_like(hedging)
+        pair = pair + partner_intelligence * np.minimum(ties[..., :, None], ties[..., None, :])
+    return np.clip(pair, 0.0, 1.0)
 
 
 def tension_rest_point(additions, coordination_pair, decay, coordination_effect):

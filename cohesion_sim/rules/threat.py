@@ -1,7 +1,8 @@
-"""Threat perception: exposure to each strategic direction and the threat it implies.
+"""Threat perception and strategic priorities.
 
 Walt (1987), *The Origins of Alliances*: threat grows with proximity and capability, so an
-ally's exposure to the east decays with distance and is larger with a land border.
+ally's exposure to the east decays with distance and is larger with a land border; a rival
+inside the alliance (Greece-Turkey) is a threat of its own.
 """
 
 from __future__ import annotations
@@ -21,12 +22,33 @@ def south_exposure(mediterranean_coast, black_sea_coast, per_coast):
     return np.clip(per_coast * coasts, 0.0, 1.0)
 
 
-def perceived_threat(exposure, threat_levels):
-    """theta_i = clip(sum_k e_ik tau_k, 0, 1): exposure-weighted threat levels (Walt 1987, balance of threat)."""
-    return np.clip(np.sum(np.asarray(exposure) * np.asarray(threat_levels), axis=-1), 0.0, 1.0)
+def perceived_threat(exposure, threat_levels, rivalry=0.0):
+    """theta_i = clip(sum_k e_ik tau_k + rivalry_i, 0, 1): exposure-weighted threat levels plus a rival ally (Walt 1987)."""
+    return np.clip(np.sum(np.asarray(exposure) * np.asarray(threat_levels), axis=-1) + rivalry, 0.0, 1.0)
 
 
-def abandonment_fear(threat, reliability, vacuum, partner_ties=0.0, partner_relief=0.0):
-    """A_i = theta_i (1 - r_i (1 - v)), eased by partner ties: fear of being left alone (Snyder 1984)."""
-    fear = threat * (1.0 - reliability * (1.0 - vacuum))
-    return fear * (1.0 - partner_relief * partner_ties)
+def abandonment_fear(threat, reliability, vacuum):
+    """A_i = theta_i (1 - r_i (1 - v)): fear of being left alone with the threat (Snyder 1984)."""
+    return threat * (1.0 - reliability * (1.0 - vacuum))
+
+
+def current_priorities(exposure, threat_levels):
+    """An ally's priorities this year: its exposure to each direction times that direction's threat, plus 0 for other theatres.
+
+    Priorities follow events (Walt 1987): when the east flares up, eastern allies' priorities move
+    east and away from southern ones. Shape ``exposure.shape[:-1] + (4,)``.
+    """
+    weighted = np.asarray(exposure) * np.asarray(threat_levels)
+    return np.concatenate([weighted, np.zeros(weighted.shape[:-1] + (1,))], axis=-1)
+
+
+def us_priorities(threat_levels, us_pivot, vacuum):
+    """The US's priorities: a share pi = pivot + (1 - pivot) v on other theatres, the rest on Europe's directions by threat.
+
+    A US that withdraws from Europe turns to the Indo-Pacific and the Middle East (the pivot), so
+    entrapment divergence grows with the vacuum (Snyder 1984). ``threat_levels`` has shape W + (3,).
+    """
+    tau = np.asarray(threat_levels, dtype=float)
+    pivot = np.clip(us_pivot + (1.0 - us_pivot) * np.asarray(vacuum, dtype=float), 0.0, 1.0)[..., None]
+    europe = tau / np.maximum(np.sum(tau, axis=-1, keepdims=True), 1e-12)
+    return np.concatenate([(1.0 - pivot) * europe, pivot], axis=-1)

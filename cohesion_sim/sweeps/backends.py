@@ -30,9 +30,49 @@ class SerialExecutor(Executor):
         return future
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops submitting and keeps the folder clean."""
+#: How long to wait for a Dask scheduler given with --scheduler before giving up.
+SCHEDULER_TIMEOUT = 5.0
+
+
+def _init_worker(parent_pid: int) -> None:
+    """Workers leave Ctrl-C to the parent, and exit on their own if the parent dies (even by SIGKILL).
+
+    The parent stops submitting and keeps the folder clean; a watchdog thread ends the worker
+    within half a second once its parent is gone (its parent pid changes, or the sweep's pid is dead).
+    """
+    import threading
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):  # a forked worker inherits the sweep's SIGTERM handler: terminate() must kill it
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), name="parent-watchdog",
+                     daemon=True).start()  # fmt: skip
+
+
+def _watch_parent(parent_pid: int, ppid: int, interval: float = 0.5) -> None:
+    import time
+
+    while True:
+        time.sleep(interval)
+        if os.getppid() != ppid or (os.name == "posix" and not _alive(parent_pid)):
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # POSIX only: on Windows this would terminate the process
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers now (their chunks in flight are lost anyway: only the parent writes)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 def _process_context():
@@ -84,21 +124,29 @@ def make_executor(backend: str = "serial", workers: int | None = None, scheduler
         from .. import engine  # noqa: F401
 
         pool = ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=_process_context(),
-                                   initializer=_ignore_interrupts)  # fmt: skip
-        _start_workers(pool)
+                                   initializer=_init_worker, initargs=(os.getpid(),))  # fmt: skip
         try:
+            _start_workers(pool)
             yield pool
+        except BaseException:  # Ctrl+C, SIGTERM, an error: stop at once, do not finish the chunks in flight
+            _stop_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise ImportError(
-            "the dask backend needs dask.distributed: pip install 'cohesion-sim[dask]'"
-        ) from None
+        from ..extras import MissingExtraError
+
+        raise MissingExtraError('--backend dask needs dask.distributed: pip install "cohesion-sim[dask]"') from None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
+            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise ValueError(f"--scheduler {scheduler}: no Dask scheduler answered within {SCHEDULER_TIMEOUT:g} s "
+                             f"({detail}); check the address and that the scheduler runs") from None  # fmt: skip
         cluster = None
     else:
         cluster = LocalCluster(
@@ -107,6 +155,11 @@ def make_executor(backend: str = "serial", workers: int | None = None, scheduler
         client = Client(cluster)
     try:
         yield client.get_executor()
+    except BaseException:  # Ctrl+C, SIGTERM: close quietly (no "worker still alive, killing" log lines)
+        import logging
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        raise
     finally:
         client.close()
         if cluster is not None:

@@ -9,15 +9,24 @@ SALib's analyses work on them (``problem`` has unit bounds for every parameter).
 from __future__ import annotations
 
 import itertools
+import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .spec import Choice, Distribution, Range, SweepSpec, base_value
+from .spec import Choice, Distribution, Range, SweepSpec, SweepSpecError, base_value
 
 #: Distributions without bounds are cut at these quantiles (a normal at about +-4.75 s.d.).
 EDGE = 1e-6
+#: Most runs a sweep may have unless the user raises the limit (``--max-runs``, ``run_sweep(max_runs=...)``).
+DEFAULT_MAX_RUNS = 1_000_000
+#: Bytes the design takes per point and parameter while it is sampled and laid out (unit cube, values, table);
+#: measured peak (tracemalloc, 10 parameters): Sobol 195, grid 76, LHS and Morris 62.
+BYTES_PER_POINT_PARAMETER = 200
+#: Share of the machine's memory a design may take, whatever the run limit.
+MEMORY_SHARE = 0.5
 
 
 @dataclass
@@ -98,8 +107,13 @@ def problem(spec: SweepSpec) -> dict[str, Any]:
     return {"num_vars": len(spec.names), "names": list(spec.names), "bounds": [[0.0, 1.0]] * len(spec.names)}
 
 
-def build_design(spec: SweepSpec) -> PointDesign:
-    """All points of the spec's design, deterministic in the spec's ``seed``."""
+def build_design(spec: SweepSpec, *, max_runs: int | None = None) -> PointDesign:
+    """All points of the spec's design, deterministic in the spec's ``seed``.
+
+    The size is checked first (:func:`check_design_size`): past ``max_runs`` runs (None: no
+    run limit) or half the machine's memory, nothing is sampled.
+    """
+    check_design_size(spec, max_runs)
     names = spec.names
     bases = {name: base_value(spec, name) for name in names}
     design = spec.design
@@ -131,10 +145,10 @@ def build_design(spec: SweepSpec) -> PointDesign:
 
 
 def count_points(spec: SweepSpec) -> int:
-    """How many points the design has, without building it."""
+    """How many points the design has, without building it (exact, however large)."""
     design, d = spec.design, len(spec.names)
     if design.method == "grid":
-        return int(np.prod([len(grid_levels(spec.parameters[n], design.levels, base_value(spec, n))) for n in spec.names]))
+        return math.prod(len(grid_levels(spec.parameters[n], design.levels, base_value(spec, n))) for n in spec.names)
     if design.method == "lhs":
         return design.samples
     if design.method == "sobol":
@@ -142,4 +156,70 @@ def count_points(spec: SweepSpec) -> int:
     return design.samples * (d + 1)
 
 
-__all__ = ["PointDesign", "build_design", "count_points", "grid_levels", "problem", "quantile"]
+@dataclass(frozen=True)
+class DesignSize:
+    """What a design will need, estimated before anything is sampled."""
+
+    points: int
+    runs: int
+    bytes: int
+
+    def describe(self, spec: SweepSpec) -> str:
+        d, design = len(spec.names), spec.design
+        samples = f"{design.samples or 0:,}"
+        how = {
+            "grid": f"a full grid over {d} parameters" + (f" at {design.levels} levels" if design.levels else ""),
+            "lhs": f"{samples} Latin hypercube samples",
+            "sobol": f"{samples} x ({'2 x ' if design.second_order else ''}{d} + 2) Sobol points",
+            "morris": f"{samples} x ({d} + 1) Morris points",
+        }[design.method]
+        replicates = f"{spec.replicates:,} replicate" + ("s" if spec.replicates != 1 else "")
+        return (f"{self.runs:,} runs ({how}: {self.points:,} points x {replicates}) "
+                f"and about {_human_bytes(self.bytes)} of memory for the design")  # fmt: skip
+
+
+def design_size(spec: SweepSpec) -> DesignSize:
+    """Points, runs and the memory the design takes, from the spec alone."""
+    points = count_points(spec)
+    return DesignSize(points, points * spec.replicates, points * max(len(spec.names), 1) * BYTES_PER_POINT_PARAMETER)
+
+
+def _human_bytes(size: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
+        if size < 1000 or unit == "PB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} PB"  # pragma: no cover
+
+
+def _machine_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None  # not a POSIX system: only the run limit applies
+
+
+def check_design_size(spec: SweepSpec, max_runs: int | None = DEFAULT_MAX_RUNS) -> DesignSize:
+    """Refuse a design with more than ``max_runs`` runs (None: no limit) or more memory than half the machine's.
+
+    Called before sampling, so a design too large fails at once, with its numbers, instead
+    of after minutes with a ``MemoryError``.
+    """
+    size = design_size(spec)
+    source = getattr(spec, "_source", "<sweep spec>")
+    if max_runs is not None and size.runs > max_runs:
+        raise SweepSpecError(
+            f"{source}: field 'design': {size.describe(spec)}; more than the {max_runs:,} runs allowed. Use fewer "
+            "samples, levels, parameters or replicates, or raise the limit (--max-runs, run_sweep(max_runs=...))"
+        )
+    memory = _machine_memory()
+    if memory is not None and size.bytes > MEMORY_SHARE * memory:
+        raise SweepSpecError(
+            f"{source}: field 'design': {size.describe(spec)}; more than half of this machine's "
+            f"{_human_bytes(memory)}. Use fewer samples, levels or parameters"
+        )
+    return size
+
+
+__all__ = ["DEFAULT_MAX_RUNS", "DesignSize", "PointDesign", "build_design", "check_design_size", "count_points",
+           "design_size", "grid_levels", "problem", "quantile"]  # fmt: skip

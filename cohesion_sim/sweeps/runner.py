@@ -9,7 +9,9 @@ the backend and the number of workers.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
@@ -18,10 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from .design import PointDesign, build_design
+from .design import DEFAULT_MAX_RUNS, PointDesign, build_design
 from .seeds import run_seeds
 from .spec import SweepSpec, base_scenario, load_spec, spec_hash
-from .storage import SweepStore, package_versions
+from .storage import SweepStore, describe_inputs, package_versions
+
+
+class SweepTerminated(KeyboardInterrupt):
+    """The sweep got SIGTERM (``timeout``, Slurm, Docker): it stops like after Ctrl+C, its folder clean."""
 
 
 @dataclass
@@ -82,15 +88,15 @@ class SweepPlan:
         return frame
 
 
-def plan_sweep(spec: str | Path | dict | SweepSpec) -> SweepPlan:
-    """Validate the spec and lay out its points, runs and chunks (nothing runs yet)."""
+def plan_sweep(spec: str | Path | dict | SweepSpec, *, max_runs: int | None = None) -> SweepPlan:
+    """Validate the spec and lay out its points, runs and chunks (nothing runs yet); refuse more than ``max_runs`` runs."""
     spec = load_spec(spec)
-    design = build_design(spec)
+    design = build_design(spec, max_runs=max_runs)
     base = base_scenario(spec)
     n_runs = design.n_points * spec.replicates
     n_chunks = -(-n_runs // spec.chunk_size)
     manifest = {
-        "format": 1,
+        "format": 2,
         "spec": spec.to_json(),
         "spec_hash": spec_hash(spec),
         "seed_root": spec.seed,
@@ -105,8 +111,20 @@ def plan_sweep(spec: str | Path | dict | SweepSpec) -> SweepPlan:
         "chunk_size": spec.chunk_size,
         "n_chunks": n_chunks,
         "versions": package_versions(),
+        "inputs": result_inputs(spec, base),
     }
     return SweepPlan(spec, design, base, n_runs, n_chunks, manifest)
+
+
+def result_inputs(spec: SweepSpec, base) -> dict[str, dict]:
+    """Checksums of everything the results depend on: spec, base scenario, data files' contents, version."""
+    from .. import __version__
+    from ..dataset import DATA_DIR
+
+    files = {f"data cohesion_sim/data/{path.name}": path for path in sorted(DATA_DIR.glob("*.csv"))}
+    if base.data_file:  # the scenario's own allies table
+        files["data_file"] = Path(base.data_file).resolve()
+    return describe_inputs(spec.to_json(), base.model_dump(mode="json"), files, __version__)
 
 
 # ---------------------------------------------------------------------------- one chunk (in a worker)
@@ -182,7 +200,8 @@ class SweepSummary:
 
 def run_sweep(spec: str | Path | dict | SweepSpec, out: str | Path, executor: Executor | None = None, *,
               resume: bool = False, backend: str = "serial", workers: int | None = None,
-              scheduler: str | None = None, progress: bool = True, max_in_flight: int | None = None) -> SweepSummary:  # fmt: skip
+              scheduler: str | None = None, progress: bool = True, max_in_flight: int | None = None,
+              max_runs: int | None = DEFAULT_MAX_RUNS) -> SweepSummary:  # fmt: skip
     """Run a sweep into the folder ``out``; returns a :class:`SweepSummary`.
 
     Args:
@@ -194,30 +213,55 @@ def run_sweep(spec: str | Path | dict | SweepSpec, out: str | Path, executor: Ex
         progress: show a progress bar (runs/s and ETA) on stderr.
         max_in_flight: chunks submitted but not yet written (default: 2 per worker; for a Dask cluster
             that is still scaling up, pass it explicitly).
+        max_runs: refuse a spec with more runs than this before anything is sampled or written (None: no limit).
     """
+    from ..extras import require
     from .backends import make_executor
 
-    plan = plan_sweep(spec)
+    require("pyarrow", "scipy", "SALib", purpose="a sweep")  # before anything is written
+    if executor is None and backend == "dask":
+        require("dask", "distributed", purpose="--backend dask")
+    plan = plan_sweep(spec, max_runs=max_runs)
     store = SweepStore(out)
-    finished = store.prepare(plan.manifest, resume)
-    store.write_design(plan.design_frame())
-    pending = [c for c in range(plan.n_chunks) if c not in finished]
-    done_runs = sum(len(plan.chunk_runs(c)) for c in finished)
+    store.check(plan.manifest, resume)  # refusals before anything is written or started
     start = time.perf_counter()
-    written = 0
     with contextlib.ExitStack() as stack:
-        stack.callback(store.clean_temporary)
+        stack.enter_context(_terminate_as_interrupt())
         if executor is None:
             executor = stack.enter_context(make_executor(backend, workers, scheduler))
+        stack.enter_context(store.lock())  # one writer per folder
+        finished = store.prepare(plan.manifest, resume)
+        stack.callback(store.clean_temporary)
+        store.write_design(plan.design_frame())
+        pending = [c for c in range(plan.n_chunks) if c not in finished]
+        done_runs = sum(len(plan.chunk_runs(c)) for c in finished)
         bar = _progress_bar(plan, done_runs, progress)  # after the workers start: no thread is forked
         if bar is not None:
             stack.callback(bar.close)
         written = _drive(executor, plan, store, pending, bar, max_in_flight or 2 * _parallelism(executor, workers))
+        store.finalize()
     seconds = time.perf_counter() - start
     return SweepSummary(
         out=store.root, n_runs=plan.n_runs, runs_done=written, chunks_done=len(pending), chunks_skipped=len(finished),
         seconds=seconds,
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """While a sweep runs, SIGTERM stops it like Ctrl+C: workers stopped, folder clean, resumable."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise SweepTerminated()
+
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _parallelism(executor: Executor, workers: int | None) -> int:
@@ -284,4 +328,4 @@ def rerun(directory: str | Path, point: int, replicate: int = 0):
     return AllianceModel(base, rng=seed, **plan.design.point(point)).run()
 
 
-__all__ = ["ChunkTask", "SweepPlan", "SweepSummary", "plan_sweep", "rerun", "run_chunk", "run_sweep"]
+__all__ = ["ChunkTask", "SweepPlan", "SweepSummary", "SweepTerminated", "plan_sweep", "rerun", "run_chunk", "run_sweep"]

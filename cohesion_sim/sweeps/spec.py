@@ -15,20 +15,19 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, FiniteFloat, PrivateAttr, Tag, ValidationError, model_validator
 
+from ..reporters import FINAL_METRICS
+from ..safe_yaml import YamlLimitError, check_shape, quote
 from ..scenario import Scenario
-from ..scenario_files import ScenarioError, _read_yaml, load_scenario
+from ..scenario_files import ScenarioError, load_scenario, read_yaml_file
 
-#: Final-year outputs a spec may ask for (see cohesion_sim.engine.FINAL_METRICS).
-METRICS = (
-    "vacuum", "pressure", "tau_east", "tau_south", "tau_hybrid", "guideline", "cohesion", "connectivity", "blocs",
-    "allies_at_2pct", "allies_at_guideline", "mean_spending", "gdp_weighted_spending", "european_share",
-    "declaration_gap", "hedging", "disengaged", "us_tension", "european_tension", "summit", "summits_held",
-    "summits_failed", "min_cohesion",
-)  # fmt: skip
+#: Final-year outputs a spec may ask for (the registry in cohesion_sim.reporters).
+METRICS = FINAL_METRICS
 #: Scenario fields every run of one batch must share (they set the years simulated and the data).
 FIXED_FIELDS = ("start_year", "end_year", "data_year", "data_file", "title", "description", "seed")
+#: Most values one ``values:`` list may hold (each is checked against the base scenario).
+MAX_VALUES = 1000
 
 
 class SweepSpecError(ScenarioError):
@@ -42,7 +41,7 @@ class _Strict(BaseModel):
 class Range(_Strict):
     """Uniform between two bounds: ``{range: [low, high]}``; ``integer: true`` rounds to whole numbers."""
 
-    range: tuple[float, float]
+    range: tuple[FiniteFloat, FiniteFloat]
     integer: bool = False
 
     @model_validator(mode="after")
@@ -55,18 +54,18 @@ class Range(_Strict):
 class Choice(_Strict):
     """A list of values, equally likely: ``{values: [consensus, qualified_majority]}``."""
 
-    values: list[Any] = Field(min_length=1)
+    values: list[Any] = Field(min_length=1, max_length=MAX_VALUES)
 
 
 class Distribution(_Strict):
     """A probability distribution: uniform, normal (truncated with low/high), triangular or loguniform."""
 
     distribution: Literal["uniform", "normal", "triangular", "loguniform"]
-    low: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: float | None = Field(default=None, gt=0)
-    mode: float | None = None
+    low: FiniteFloat | None = None
+    high: FiniteFloat | None = None
+    mean: FiniteFloat | None = None
+    sd: FiniteFloat | None = Field(default=None, gt=0)
+    mode: FiniteFloat | None = None
 
     @model_validator(mode="after")
     def _parameters(self):
@@ -172,6 +171,7 @@ class SweepSpec(_Strict):
     common_random_numbers: bool = False
     outputs: Outputs = Field(default_factory=Outputs)
     chunk_size: int = Field(default=250, ge=1, le=100_000)
+    _source: str = PrivateAttr(default="<sweep spec>")  # the file it was read from, for error messages
 
     @model_validator(mode="after")
     def _design_fits_parameters(self):
@@ -207,21 +207,35 @@ def _describe(error: dict) -> str:
     if kind == "too_short" and field == "parameters":
         return "field 'parameters': name at least one scenario field to vary"
     if kind == "literal_error":
-        return f"field '{field}': {value!r} is not allowed; {message.replace('Input should be', 'use')}"
+        return f"field '{field}': {quote(value)} is not allowed; {message.replace('Input should be', 'use')}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next(iter(ctx.values()), None)
         sign = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">", "less_than": "<"}[kind]
-        return f"field '{field}': {value!r} is out of range; allowed {sign} {bound}"
-    return f"field '{field}': {message}" + ("" if isinstance(value, (dict, list)) else f" (got {value!r})")
+        return f"field '{field}': {quote(value)} is out of range; allowed {sign} {bound}"
+    if kind == "too_long" and field.endswith(".values"):
+        return f"field '{field}': more than {MAX_VALUES} values; use a range or a distribution instead"
+    return f"field '{field}': {message}" + ("" if isinstance(value, (dict, list)) else f" (got {quote(value)})")
 
 
 def spec_from_dict(data: dict[str, Any], source: str = "<sweep spec>") -> SweepSpec:
-    """Validate a mapping into a :class:`SweepSpec` and check its parameters against the base scenario."""
+    """Validate a mapping into a :class:`SweepSpec` and check its parameters against the base scenario.
+
+    Every value is checked here, before any run: its type against the scenario field (a
+    string among numbers, a boolean among integers, a schedule among numbers are refused),
+    and its extreme values against the field's allowed range.
+    """
+    try:
+        check_shape(data, "the sweep spec")
+    except YamlLimitError as exc:
+        raise SweepSpecError(f"{source}: {exc}") from None
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         problems = [_describe(error) for error in exc.errors()]
-        raise SweepSpecError(f"{source}: " + "; ".join(dict.fromkeys(problems))) from None
+        shown = list(dict.fromkeys(problems))
+        more = f"; and {len(shown) - 20} more" if len(shown) > 20 else ""
+        raise SweepSpecError(f"{source}: " + "; ".join(shown[:20]) + more) from None
+    spec._source = str(source)
     check_against_base(spec, source)
     return spec
 
@@ -229,7 +243,8 @@ def spec_from_dict(data: dict[str, Any], source: str = "<sweep spec>") -> SweepS
 def load_spec(spec: str | Path | dict | SweepSpec) -> SweepSpec:
     """A validated :class:`SweepSpec` from a YAML path, a mapping or a spec object.
 
-    A relative ``base:`` path in a file is resolved against the file's folder.
+    A relative ``base:`` path in a file is resolved against the file's folder. The file is
+    read with the same limits as a scenario (size, nesting, aliases, duplicate keys).
     """
     if isinstance(spec, SweepSpec):
         return spec
@@ -239,7 +254,7 @@ def load_spec(spec: str | Path | dict | SweepSpec) -> SweepSpec:
     if not path.is_file():
         raise SweepSpecError(f"{path}: sweep spec file not found")
     try:
-        data = _read_yaml(path)
+        data = read_yaml_file(path, "sweep spec")
     except ScenarioError as exc:
         raise SweepSpecError(str(exc)) from None
     base = data.get("base")
@@ -254,7 +269,7 @@ def base_scenario(spec: SweepSpec) -> Scenario:
 
 
 def check_against_base(spec: SweepSpec, source: str) -> None:
-    """Every parameter names a scenario field and its extreme values validate."""
+    """Every parameter names a scenario field, its values have the field's type and its extreme values validate."""
     from .design import parameter_extremes
 
     try:
@@ -266,16 +281,94 @@ def check_against_base(spec: SweepSpec, source: str) -> None:
     for name, parameter in spec.parameters.items():
         if _lookup(base_dict, name) is _MISSING:
             top = name.split(".")[0]
-            hint = difflib.get_close_matches(top, list(base_dict), n=1)
+            hint = difflib.get_close_matches(top[:100], list(base_dict), n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint and hint[0] != top else ""
             where = f" ('{top}' has fields {', '.join(base_dict[top])})" if isinstance(base_dict.get(top), dict) else ""
-            raise SweepSpecError(f"{source}: field 'parameters.{name}': no such scenario field{suggestion}{where}")
+            raise SweepSpecError(f"{source}: field 'parameters.{quote(name)[1:-1]}': no such scenario field{suggestion}{where}")
+        problem = value_type_problem(name, parameter, _lookup(base_dict, name))
+        if problem:
+            raise SweepSpecError(f"{source}: {problem}")
+        tried = set()
         for value in parameter_extremes(parameter, _lookup(base_dict, name)):
+            key = json.dumps(value, sort_keys=True, default=str)
+            if key in tried:
+                continue
+            tried.add(key)
             try:
                 load_scenario(base, **{name: value})
             except ScenarioError as exc:
                 detail = str(exc).split(": ", 1)[-1]
-                raise SweepSpecError(f"{source}: field 'parameters.{name}': value {value!r} is invalid: {detail}") from None
+                raise SweepSpecError(
+                    f"{source}: field 'parameters.{name}': value {quote(value)} is invalid: {detail}"
+                ) from None
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return type(value).__name__
+
+
+def _allowed_kinds(base) -> tuple[set[str], str]:
+    """The kinds of value a field with this base value takes, and how to say it."""
+    kind = _kind(base)
+    if kind == "boolean":
+        return {"boolean"}, "true or false"
+    if kind == "integer":
+        return {"integer"}, "whole numbers"
+    if kind == "number":
+        return {"integer", "number"}, "numbers"
+    if kind == "text":
+        return {"text"}, "text"
+    if kind == "mapping":
+        return {"integer", "number", "mapping"}, "mappings (or, for a schedule, numbers: constant schedules)"
+    if kind == "list":
+        return {"list"}, "lists"
+    return {"integer", "number", "text", "boolean", "mapping", "list", "null"}, "any value"
+
+
+def value_type_problem(name: str, parameter, base) -> str | None:
+    """Why a parameter's values cannot fill the field ``name`` (whose base value is ``base``), or None.
+
+    All values of one parameter must have one type, the field's: a column of results holds
+    one type, and a string among numbers would fail when results are written, after the runs.
+    """
+    allowed, said = _allowed_kinds(base)
+    if not isinstance(parameter, Choice):
+        if _kind(base) in ("boolean", "text", "list"):
+            shape = "range" if isinstance(parameter, Range) else "distribution"
+            return (f"field 'parameters.{name}.{shape}': '{name}' takes {said}, not numbers; "
+                    f"list them instead, e.g. values: [...]")  # fmt: skip
+        return None
+    kinds = [_kind(value) for value in parameter.values]
+    for k, (value, kind) in enumerate(zip(parameter.values, kinds)):
+        if kind not in allowed and kind != "null":  # null: validated against the field below
+            return (f"field 'parameters.{name}.values[{k}]': {quote(value)} is {_a(kind)}, but '{name}' takes {said}; "
+                    "all values of one parameter must have the field's type")  # fmt: skip
+    families = {"number" if kind == "integer" and "number" in allowed else kind for kind in kinds} - {"null"}
+    if len(families) > 1:
+        first = kinds[0] if kinds[0] != "null" else next(kind for kind in kinds if kind != "null")
+        k = next(i for i, kind in enumerate(kinds) if kind not in ("null", first)
+                 and not ({kind, first} <= {"integer", "number"} and "number" in allowed))  # fmt: skip
+        return (f"field 'parameters.{name}.values[{k}]': {quote(parameter.values[k])} is {_a(kinds[k])} among "
+                f"{first} values; all values of one parameter must have one type")  # fmt: skip
+    return None
+
+
+def _a(kind: str) -> str:
+    return {"integer": "an integer", "null": "null", "text": "text"}.get(kind, f"a {kind}")
 
 
 _MISSING = object()
