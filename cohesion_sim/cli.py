@@ -55,7 +55,9 @@ def cmd_run(args) -> int:
         raise CliError(f"--out {out}: another run wrote its results there meanwhile; add --force to replace them")
     with staged_output(out) as stage:  # a failure below leaves the previous results untouched
         paths = write_results(model, stage, args.format)
-        paths.update(write_figures(model_table(model), agent_table(model), stage))
+        from .compliance import ally_positions
+
+        paths.update(write_figures(model_table(model), agent_table(model), stage, positions=ally_positions(model)))
     names = sorted(path.name for path in paths.values())
     if not args.quiet:
         print(format_summary(model))
@@ -114,11 +116,11 @@ def format_summary(model) -> str:
     lines.append(f"{'guideline in force':28s}{_fmt_guideline(first['guideline']):>10s}{_fmt_guideline(guideline):>10s}")
     passed = sum(e["outcome"].startswith("passed") for e in model.events)
     lines.append(f"summits: {len(model.events)} held, {passed} passed, {len(model.events) - passed} failed")
+    from .app.summit_log import summit_sentence  # the one summit sentence, shared with the app
+
     for event in model.events:
         if event["kind"] == "guideline" or event["outcome"] != "passed":
-            extra = f"; exempted {', '.join(event['exemptions'])}" if event["exemptions"] else ""
-            holdouts = f"; holdouts {', '.join(event['holdouts'])}" if event["outcome"] == "failed" else ""
-            lines.append(f"  {event['year']}: {event['item']} {event['outcome']}{extra}{holdouts}")
+            lines.append(f"  {summit_sentence(event)}")
     return "\n".join(lines)
 
 

@@ -75,9 +75,10 @@ print(f"cohesion in 2035: baseline {model.metrics['cohesion']:.3f}, variant {var
 ])
 
 notebook("02_compare_scenarios", [
-    "md:# 02 Compare scenarios: committed US, abrupt withdrawal, trump-proofing\n\n"
+    "md:# 02 Compare scenarios: committed US, abrupt withdrawal, and trump-proofing against its own base\n\n"
     "We run each scenario with the same five seeds and compare the averages. Same seeds means the same "
-    "random draws, so differences come from the scenarios, not from luck.",
+    "random draws, so differences come from the scenarios, not from luck. Trump-proofing is compared with its "
+    "own base, `volatile_us`: the same erratic US without the levers.",
     """
 %matplotlib inline
 import matplotlib.pyplot as plt
@@ -85,7 +86,7 @@ import pandas as pd
 from cohesion_sim import AllianceModel, load_scenario
 from cohesion_sim.outputs import model_table
 
-SCENARIOS = ["committed_us", "abrupt_withdrawal", "trump_proofing"]
+SCENARIOS = ["committed_us", "abrupt_withdrawal", "volatile_us", "trump_proofing"]
 SEEDS = range(5)
 runs = {name: [AllianceModel(name, rng=seed).run() for seed in SEEDS] for name in SCENARIOS}
 yearly = pd.concat(
@@ -95,9 +96,15 @@ for name in SCENARIOS:
     print(f"{name}: {load_scenario(name).title}")
 """,
     """
-columns = ["vacuum", "cohesion", "mean_spending", "allies_at_guideline", "european_share", "hedging", "disengaged", "declaration_gap"]
-final = yearly[yearly.year == yearly.year.max()].groupby("scenario")[columns].mean().loc[SCENARIOS]
+columns = ["vacuum", "cohesion", "mean_spending", "allies_at_2pct", "european_share", "hedging", "disengaged", "declaration_gap"]
+last = yearly[yearly.year == yearly.year.max()]
+final = last.groupby("scenario")[columns].mean().loc[SCENARIOS]
+spread = last.groupby("scenario")[columns].agg(lambda x: x.max() - x.min()).loc[SCENARIOS]
 final.round(2)
+""",
+    "md:The range over the five seeds (largest minus smallest): a difference smaller than this may be luck.",
+    """
+spread.round(2)
 """,
     """
 fig, axes = plt.subplots(1, 3, figsize=(16, 4))
@@ -111,24 +118,37 @@ for ax, title in zip(axes, ["US vacuum", "cohesion", "mean spending, % of GDP"])
 axes[0].legend();
 """,
     "md:## Reading the differences in plain language\n\n"
-    "The sentences below are computed from the table, so they stay true if the model changes.",
+    "Every sentence below is computed from the tables above, so it stays true if the model changes; a difference "
+    "smaller than the seeds' range is called \"within chance\".",
     """
 def compare(a, b, metric, label, unit=""):
     x, y = final.loc[a, metric], final.loc[b, metric]
+    noise = max(spread.loc[a, metric], spread.loc[b, metric])
+    if abs(y - x) <= noise:
+        return f"- {label}: {b} ({y:.2f}{unit}) and {a} ({x:.2f}{unit}) differ by less than the seeds' range ({noise:.2f}): within chance."
     direction = "higher" if y > x else "lower"
     return f"- {label} is {direction} under {b} ({y:.2f}{unit}) than under {a} ({x:.2f}{unit})."
 
 print(compare("committed_us", "abrupt_withdrawal", "mean_spending", "Mean European and Canadian spending", "% of GDP"))
 print(compare("committed_us", "abrupt_withdrawal", "cohesion", "Cohesion"))
-print(compare("abrupt_withdrawal", "trump_proofing", "cohesion", "Cohesion"))
 print(compare("committed_us", "abrupt_withdrawal", "hedging", "The number of hedging allies"))
+print(compare("volatile_us", "trump_proofing", "cohesion", "Cohesion against the same erratic US"))
+print(compare("volatile_us", "trump_proofing", "hedging", "Hedging against the same erratic US"))
 """,
-    "md:**How to read this.** When the US withdraws abruptly, allies *balance*: they feel more threatened and "
-    "less protected, so they spend more (Walt's balance of threat), but trust and commitment fall and many start "
-    "hedging toward a European pillar, so cohesion drops. With a committed US they spend less (Olson and "
-    "Zeckhauser's free riding) and cohesion stays higher. Trump-proofing faces an *erratic* US; its levers "
-    "(coordination, qualified majority, a pillar, partnerships) are meant to keep cohesion up despite that: "
-    "compare it with `volatile_us`, which has the same US but no levers.",
+    """
+balance = final.loc["abrupt_withdrawal", "mean_spending"] > final.loc["committed_us", "mean_spending"]
+split = final.loc["abrupt_withdrawal", "cohesion"] < final.loc["committed_us", "cohesion"]
+levers_help = final.loc["trump_proofing", "cohesion"] > final.loc["volatile_us", "cohesion"]
+print("When the US withdraws abruptly, allies", "spend more (balancing, Walt)" if balance else
+      "spend less (free riding, Olson and Zeckhauser)", "and cohesion", "falls." if split else "holds.")
+print("Against the same erratic US, the trump-proofing levers", "raise" if levers_help else "do not raise",
+      "cohesion compared with volatile_us.")
+""",
+    "md:**How to read this.** Balancing (Walt): a weaker guarantee raises threat and the fear of abandonment, so "
+    "allies spend more. Free riding (Olson and Zeckhauser): a strong guarantee lets them spend less. Spending more "
+    "is not the same as holding together: trust and commitment can fall while budgets rise. Trump-proofing's "
+    "levers (coordination, qualified majority, a pillar, partnerships) are judged against `volatile_us`, which has "
+    "the same US and none of them; the printed sentences above say which way the model's numbers point.",
 ])
 
 notebook("03_sweeps_and_sensitivity", [
@@ -243,7 +263,8 @@ print("Largest misses (points of GDP):", ", ".join(f"{k} {v:.2f}" for k, v in wo
 notebook("05_classroom_exercises", [
     "md:# 05 Classroom exercises\n\n"
     "Three exercises for a policy class. Each has a question, the steps to answer it with the model, and "
-    "questions to discuss. Change the numbers in the cells and re-run them. Runs take a fraction of a second.",
+    "questions to discuss. Every question asks only for what the tables here show. Change the numbers in the "
+    "cells and re-run them. Runs take a fraction of a second.",
     """
 %matplotlib inline
 import matplotlib.pyplot as plt
@@ -252,37 +273,45 @@ from cohesion_sim import AllianceModel
 from cohesion_sim.outputs import agent_table, model_table
 
 def average(scenario, seeds=range(5), **changes):
-    \"\"\"Mean final-year metrics over a few seeds.\"\"\"
+    \"\"\"Mean final-year metrics over a few seeds, with mean trust in the US across the allies.\"\"\"
     runs = [AllianceModel(scenario, rng=seed, **changes).run() for seed in seeds]
-    return pd.DataFrame([m.metrics for m in runs]).mean(numeric_only=True)
+    table = pd.DataFrame([m.metrics for m in runs]).mean(numeric_only=True)
+    table["trust_in_us"] = sum(sum(a.us_reliability for a in m.members) / len(m.members) for m in runs) / len(runs)
+    return table
 """,
     "md:## Exercise 1: Balance or free-ride?\n\n"
     "**Question.** When the US guarantee weakens, do European allies and Canada spend more (balance) or less "
     "(free-ride)?\n\n**Steps.** Run the baseline with a constant vacuum of 0.1, 0.4 and 0.8. Compare mean "
-    "spending and trust in the US in 2035.",
+    "spending, trust in the US and allies at 2% in 2035. (Allies *at the guideline* would mislead here: the "
+    "Hague pledge raises the guideline to 3.5% in 2025, so that count falls overnight for accounting reasons; "
+    "2% is the same yardstick every year.)",
     """
 rows = {v: average("baseline", vacuum=v) for v in (0.1, 0.4, 0.8)}
-pd.DataFrame(rows).T[["mean_spending", "cohesion", "hedging", "allies_at_guideline"]].round(2)
+pd.DataFrame(rows).T[["mean_spending", "trust_in_us", "allies_at_2pct", "cohesion", "hedging"]].round(2)
 """,
     "md:**Discuss.** Which theory does the result support: Olson and Zeckhauser's free riding, or Walt's balancing? "
-    "What happens to cohesion at the same time? Is spending more the same as holding together?",
+    "What happens to trust and cohesion at the same time? Is spending more the same as holding together?",
     "md:## Exercise 2: The declaration-action gap\n\n"
     "**Question.** How far are budgets from the Hague pledge (3.5% core by 2035) along the way?\n\n"
     "**Steps.** Run the baseline, plot the declaration gap (mean shortfall against each ally's path to the "
-    "guideline) and list the allies furthest behind in 2030.",
+    "guideline) and list the six allies with armed forces that spend least in 2030 (Iceland has no armed "
+    "forces, so it has no defence budget to rank).",
     """
 model = AllianceModel("baseline", rng=2).run()
 yearly = model_table(model)
 plt.plot(yearly.year, yearly.declaration_gap, marker="o"); plt.title("Declaration gap, points of GDP"); plt.show()
+armed = {m.iso3 for m in model.members if m.has_armed_forces}
 allies = agent_table(model)
-allies[allies.year == 2030].nsmallest(6, "spending")[["iso3", "spending", "commitment", "status"]].round(2)
+in_2030 = allies[(allies.year == 2030) & allies.iso3.isin(armed)]
+in_2030.nsmallest(6, "spending")[["iso3", "spending", "commitment", "threat", "status"]].round(2)
 """,
-    "md:**Discuss.** Why does a pledge pull allies only part of the way? Which allies lag, and what do they "
-    "have in common (distance to Russia, size, threat)? What would close the gap faster: US pressure, peer "
+    "md:**Discuss.** Why does a pledge pull allies only part of the way? Which allies lag, and what do the table's "
+    "columns say they have in common (threat, commitment)? What would close the gap faster: US pressure, peer "
     "pressure, or a nearer deadline? Try `pressure=0.9` or `compliance_margin=0.5` in `AllianceModel`.",
     "md:## Exercise 3: Trump-proofing\n\n"
     "**Question.** Against an erratic US, which lever protects cohesion most: coordination, qualified-majority "
-    "voting, or partnerships?\n\n**Steps.** Start from `volatile_us` and switch on one lever at a time.",
+    "voting, or partnerships?\n\n**Steps.** Start from `volatile_us` and switch on one lever at a time. The "
+    "last column is the range over the five seeds: a difference smaller than it may be luck.",
     """
 levers = {
     "none": {},
@@ -291,12 +320,19 @@ levers = {
     "partnerships 0.6": {"partnerships": 0.6},
     "all (trump_proofing)": {"coordination": 0.7, "decision_rule": "qualified_majority", "partnerships": 0.6, "pillar_coordination": 0.5},
 }
+
+def cohesion_range(**changes):
+    values = [AllianceModel("volatile_us", rng=seed, **changes).run().metrics["cohesion"] for seed in range(5)]
+    return max(values) - min(values)
+
 results = pd.DataFrame({name: average("volatile_us", **changes) for name, changes in levers.items()}).T
-results[["cohesion", "connectivity", "mean_spending", "hedging", "disengaged"]].round(3)
+results["cohesion_range_over_seeds"] = [cohesion_range(**changes) for changes in levers.values()]
+results[["cohesion", "cohesion_range_over_seeds", "mean_spending", "hedging", "disengaged"]].round(3)
 """,
-    "md:**Discuss.** Which lever matters most here, and why does the model say so (look at the mechanisms in "
-    "`docs/ODD.md`)? What does qualified majority cost the allies who are outvoted? What would you need to "
-    "believe about the world for the ranking to change?",
+    "md:**Discuss.** Which lever matters most here, and is its effect larger than the range over seeds? Why does "
+    "the model say so (look at the mechanisms in `docs/ODD.md`, or click an ally in the app)? What does qualified "
+    "majority cost the allies who are outvoted? What would you need to believe about the world for the ranking to "
+    "change?",
 ])
 
 notebook("06_calibration", [

@@ -38,14 +38,19 @@ def test_untouched_controls_keep_the_scenario_and_reproduce_the_cli_run():
     app_run = state.SessionRun(settings).run_to_end()
     cli_run = AllianceModel("gradual_drift", rng=7).run()
     expected = cli_run.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    pd.testing.assert_frame_equal(app_run.history, expected)
+    pd.testing.assert_frame_equal(app_run.history[list(expected.columns)], expected)
 
 
-def test_moving_a_stance_control_replaces_the_path_with_one_step():
+def test_moving_a_stance_control_keeps_the_scenarios_path_until_the_year_of_change():
     settings = state.defaults_for("baseline").replace(us_level=0.9, us_year=2028)
     assert settings.stance_custom
     vacuum = state.overrides_for(settings)["vacuum"]
-    assert vacuum == {"kind": "step", "before": 0.3, "level": 0.9, "year": 2028, "volatility": 0.01}
+    assert vacuum == {"kind": "values", "values": {2024: 0.3, 2025: 0.3, 2026: 0.3, 2027: 0.3, 2028: 0.9},
+                      "volatility": 0.01}
+    committed = state.defaults_for("committed_us").replace(us_level=0.9, us_year=2030)
+    own = load_scenario("committed_us")
+    values = state.overrides_for(committed)["vacuum"]["values"]
+    assert [values[y] for y in range(2024, 2030)] == pytest.approx([own.vacuum.at(y) for y in range(2024, 2030)])
     frame = state.SessionRun(settings).run_to_end()
     by_year = dict(zip(frame.history["year"], frame.history["vacuum"]))
     assert by_year[2027] < 0.45 and by_year[2028] > 0.75
@@ -107,11 +112,12 @@ def test_strongest_tensions_reads_the_upper_triangle():
 def test_headline_numbers_are_readable():
     frame = state.SessionRun(state.defaults_for("baseline")).frame
     labels = [label for label, _, _ in state.headline(frame)]
-    assert labels == ["US vacuum", "Cohesion", "Meeting the guideline", "European share", "Hedging / disengaged"]
+    assert labels == ["US vacuum", "Cohesion", "Mean spending", "Europe's share", "Hedging / out", "Blocs", "At 2%",
+                      "On track · behind · far behind their path"]
     values = dict((label, value) for label, value, _ in state.headline(frame))
     assert values["US vacuum"] == "0.30"
-    assert values["Meeting the guideline"] == "23 of 31"  # Iceland has no armed forces
-    assert re.fullmatch(r"\d+%", values["European share"])
+    assert values["At 2%"] == "22 of 30"  # European allies and Canada; Iceland has no armed forces
+    assert re.fullmatch(r"\d+%", values["Europe's share"])
 
 
 # ---------------------------------------------------------------------------- summit log
@@ -204,21 +210,22 @@ def test_map_rings_mark_hedging_and_disengaged(frames):
 
 
 def test_map_projection_keeps_europe_true_and_squeezes_the_atlantic():
-    from cohesion_sim.app.palette import gap_colour, map_x
+    from cohesion_sim.app.palette import map_x, tension_share
 
     assert map_x(10.0) == 10.0 and map_x(-9.0) == -9.0
     assert -45 < map_x(-75.7) < -28
-    assert gap_colour(-5) == gap_colour(-2) != gap_colour(0) != gap_colour(2)
+    # tension lines are on an absolute scale: the same value draws the same line in any run
+    assert tension_share(0.0) == 0.0 and tension_share(0.3) == tension_share(0.9) == 1.0 and 0 < tension_share(0.2) < 1
 
 
 def test_time_series_svg_one_line_per_series_and_run(frames):
     start, frame = frames
     root = _parse(charts.time_series_svg([("now", frame)]))
-    lines = [p for p in root.iter("{http://www.w3.org/2000/svg}polyline")]
-    assert sorted(p.get("data-series") for p in lines) == sorted(c for c, *_ in charts.TIME_SERIES)
-    assert len(lines[0].get("points").split()) == len(frame.history)
+    lines = [p.get("data-series") for p in root.iter("{http://www.w3.org/2000/svg}polyline")]
+    # one run: every chart has its line; the compliance chart shows areas plus the at-2% line
+    assert sorted(lines) == sorted([c for c in charts.SMALL_MULTIPLES if c != "compliance"] + ["at_2pct_members"])
     both = _parse(charts.time_series_svg([("a", frame), ("b", start)]))
-    assert len(list(both.iter("{http://www.w3.org/2000/svg}polyline"))) == 8
+    assert len(list(both.iter("{http://www.w3.org/2000/svg}polyline"))) == 2 * len(charts.SMALL_MULTIPLES)
 
 
 def test_spending_svg_has_a_bar_per_ally_and_the_guideline_line(frames):

@@ -1,26 +1,27 @@
-"""Colours, scales and the map projection shared by the live SVG views and the PNG figures."""
+"""The map projection and scales of the live SVG views; the colours are the package's one palette.
+
+Colours come from :mod:`cohesion_sim.palette` (shared with the CLI's figures); this module adds
+the map projection (allies at their capitals, the Atlantic squeezed) and size scales.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-#: Status colours stay clear of the red-yellow-green spending scale, so rings and fills never blur.
-STATUS_COLOURS = {"aligned": "#2b6cb0", "hedging": "#805ad5", "disengaged": "#1a202c"}
-STATUS_RING = {"aligned": "#4a5568", "hedging": STATUS_COLOURS["hedging"], "disengaged": STATUS_COLOURS["disengaged"]}
-US_COLOUR = "#4a5568"
-TENSION_COLOUR = "#9b2c2c"
-NO_FORCES = "#e2e8f0"
-RUN_COLOURS = ("#2b6cb0", "#dd6b20")  # compare mode: first and second scenario
+from ..palette import (  # noqa: F401 - re-exported for the views
+    BAND_ALPHA, BELOW_TWO_MARK, COMPLIANCE_COLOURS, COMPLIANCE_HELP, EVENT_COLOURS, GRID, INK, MUTED, RUN_COLOURS,
+    STATUS_COLOURS, STATUS_DASH, STATUS_RING_WIDTH, TENSION_COLOUR, US_COLOUR,
+)  # fmt: skip
 
-#: Spending colour scale: points of GDP below (red) or above (green) the guideline.
-GAP_RANGE = 2.0
-GAP_CMAP = "RdYlGn"
+NO_FORCES = COMPLIANCE_COLOURS["no armed forces"]
+#: Tension drawn on the map on an absolute scale: lines from ``TENSION_SHOWN``, full width at ``TENSION_FULL``.
+TENSION_SHOWN, TENSION_FULL = 0.08, 0.3
 
 # West of this longitude the Atlantic is squeezed so Canada and the US fit beside Europe.
 ATLANTIC_EDGE = -28.0
 ATLANTIC_SQUEEZE = 0.25
-US_X = -44.0
-MAP_WEST, MAP_EAST, MAP_SOUTH, MAP_NORTH = US_X - 5.5, 46.0, 31.0, 68.0
+US_X = -43.0
+MAP_WEST, MAP_EAST, MAP_SOUTH, MAP_NORTH = US_X - 7.5, 46.0, 31.0, 68.0
 #: Map x units per degree of latitude: an equirectangular map true at 50 degrees north.
 ASPECT = 1.0 / np.cos(np.radians(50.0))
 
@@ -35,10 +36,6 @@ def bubble_area(gdp) -> np.ndarray:
     return 30.0 + 12.0 * np.sqrt(np.asarray(gdp, dtype=float))
 
 
-def gap_colour(gap: float) -> str:
-    """Hex colour of spending minus the guideline on the red (below) to green (above) scale."""
-    from matplotlib import colormaps
-    from matplotlib.colors import to_hex
-
-    share = (min(GAP_RANGE, max(-GAP_RANGE, gap)) + GAP_RANGE) / (2 * GAP_RANGE)
-    return to_hex(colormaps[GAP_CMAP](share))
+def tension_share(value: float) -> float:
+    """Where a tension sits on the map's absolute scale, 0 (faint) to 1 (strongest drawn)."""
+    return float(min(1.0, max(0.0, (value - TENSION_SHOWN) / (TENSION_FULL - TENSION_SHOWN))))

@@ -1,10 +1,14 @@
-"""The summit log in plain language: one sentence per summit, plus why it turned out that way."""
+"""The summit log in plain language: one sentence per summit, plus why it turned out that way.
+
+:func:`summit_sentence` is the one summit sentence: the app's log and the CLI's summary
+(``cohesion-sim run``) both print it. Pure Python, imports nothing from the model.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .state import DECISION_RULES
+DECISION_RULES = {"consensus": "consensus", "qualified_majority": "qualified majority"}
 
 #: Holdouts named in a sentence before it says "and N more".
 MAX_NAMED = 6

@@ -7,11 +7,16 @@ from typing import Callable
 
 import solara
 
-from .charts import spending_bars_svg, time_series_svg
+from .charts import marks_for, series_chart_svg, spending_bars_svg, time_series_svg
 from .downloads import FIGURES, csv_text, figure_png, file_stem
 from .map_view import alliance_map_svg
 from .state import Frame, Settings, headline
 from .summit_log import summit_log
+
+
+@solara.component_vue("clickable_svg.vue")
+def ClickableSvg(markup: str, testid: str, classes: str, event_select: Callable[[str], None]):
+    """SVG whose allies (``data-iso3``) can be clicked: the ally's code goes to ``event_select``."""
 
 
 @solara.component
@@ -21,9 +26,9 @@ def Svg(markup: str, testid: str, classes: list[str] | None = None):
 
 
 @solara.component
-def Grid(columns: str = "3fr 2fr", children=[]):
+def Grid(columns: str = "3fr 2fr", children=[], classes: list[str] | None = None):
     """Side-by-side panels that never overflow the page (``with Grid("1fr 1fr"): ...``)."""
-    return solara.Div(children=children, classes=["cs-grid"], style={"grid-template-columns": columns})
+    return solara.Div(children=children, classes=["cs-grid", *(classes or [])], style={"grid-template-columns": columns})
 
 
 @solara.component
@@ -39,35 +44,54 @@ def Card(title: str, subtitle: str | None = None, children=[]):
 
 @solara.component
 def Headline(frame: Frame):
-    """The year and five numbers in big type, for the back of the room."""
-    with solara.Div(classes=["cs-headline"]):
-        solara.HTML(tag="div", classes=["cs-year"], attributes={"data-testid": "year"},
-                    unsafe_innerHTML=f"<span class='cs-year-label'>Year</span> {frame.year}")  # fmt: skip
+    """The headline numbers in big type, for the back of the room (the year sits by the run buttons)."""
+    with solara.Div(classes=["cs-headline"], attributes={"data-testid": "headline"}):
         for label, value, meaning in headline(frame):
-            slug = label.lower().replace(" / ", "-").replace(" ", "-")
+            slug = "".join(c if c.isalnum() else "-" for c in label.lower().split(" their")[0]).strip("-")
+            while "--" in slug:
+                slug = slug.replace("--", "-")
             solara.HTML(
                 tag="div", classes=["cs-stat"], attributes={"data-testid": f"stat-{slug}", "title": meaning},
                 unsafe_innerHTML=f"<div class='cs-stat-value'>{escape(value)}</div>"
-                f"<div class='cs-stat-label'>{escape(label)}</div>",
+                f"<div class='cs-stat-label'>{escape(label)}</div><div class='cs-stat-help'>{escape(meaning)}</div>",
             )
 
 
 @solara.component
-def MapView(frame: Frame, testid: str = "map"):
-    markup = solara.use_memo(lambda: alliance_map_svg(frame), [frame])
+def MapView(frame: Frame, testid: str = "map", selected: str | None = None, on_select=None):
+    markup = solara.use_memo(lambda: alliance_map_svg(frame, selected), [frame, selected])
+    if on_select is None:
+        Svg(markup, testid)
+    else:
+        ClickableSvg(markup=markup, testid=testid, classes="cs-figure cs-map", event_select=on_select)
+
+
+@solara.component
+def TimeSeriesView(runs: list[tuple[str, Frame]], testid: str = "time-series", bands=None, marks=True):
+    def draw():
+        shown = marks_for(runs[0][1]) if marks else None
+        return time_series_svg(runs, bands, shown)
+
+    markup = solara.use_memo(draw, [tuple(id(f) for _, f in runs), id(bands)])
     Svg(markup, testid)
 
 
 @solara.component
-def TimeSeriesView(runs: list[tuple[str, Frame]], testid: str = "time-series"):
-    markup = solara.use_memo(lambda: time_series_svg(runs), [tuple(id(f) for _, f in runs)])
+def SeriesView(runs: list[tuple[str, Frame]], column: str, testid: str = "main-series", bands=None):
+    def draw():
+        return series_chart_svg(runs, column, bands, marks_for(runs[0][1]))
+
+    markup = solara.use_memo(draw, [tuple(id(f) for _, f in runs), column, id(bands)])
     Svg(markup, testid)
 
 
 @solara.component
-def SpendingView(frame: Frame):
-    markup = solara.use_memo(lambda: spending_bars_svg(frame), [frame])
-    Svg(markup, "spending-bars")
+def SpendingView(frame: Frame, selected: str | None = None, on_select=None):
+    markup = solara.use_memo(lambda: spending_bars_svg(frame, selected), [frame, selected])
+    if on_select is None:
+        Svg(markup, "spending-bars")
+    else:
+        ClickableSvg(markup=markup, testid="spending-bars", classes="cs-figure", event_select=on_select)
 
 
 @solara.component
