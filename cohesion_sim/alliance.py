@@ -143,13 +143,15 @@ def build_alliance(params: Scenario, data_year: int, allies, debt, rivalries) ->
     )
 
 
-def all_priorities(alliance: Alliance, tau, us_pivot, vacuum) -> np.ndarray:
+def all_priorities(alliance: Alliance, tau, us_pivot, vacuum, exposure=None) -> np.ndarray:
     """Every ally's priorities this year, the US's row from :func:`~cohesion_sim.rules.us_priorities`.
 
-    ``tau`` has shape W + (3,), ``vacuum`` and ``us_pivot`` shape W; returns W + (N, 4).
+    ``tau`` has shape W + (3,), ``vacuum`` and ``us_pivot`` shape W; ``exposure`` (default the
+    alliance's) W + (N, 3) when runs differ in their exposure parameters; returns W + (N, 4).
     """
     tau = np.asarray(tau, dtype=float)
-    priorities = current_priorities(alliance.exposure, tau[..., None, :])
+    exposure = alliance.exposure if exposure is None else exposure
+    priorities = current_priorities(exposure, tau[..., None, :])
     priorities = np.array(np.broadcast_to(priorities, np.shape(tau)[:-1] + (alliance.n, 4)))
     priorities[..., alliance.us_index, :] = us_priorities(tau, us_pivot, vacuum)
     return priorities

@@ -132,7 +132,7 @@ def year_inputs(state: AllianceState, runs: Runs, year: int, erratic: np.ndarray
     a, p = runs.alliance, runs.params
     member = runs.members_in(year)  # votes, counts and guideline pull from the accession year on
     bound = a.armed * member * (1.0 - a.us_mask)  # armed members other than the US
-    priorities = all_priorities(a, state.tau, p.run("us_pivot"), state.vacuum)  # (R, N, 4)
+    priorities = all_priorities(a, state.tau, p.run("us_pivot"), state.vacuum, runs.exposure)  # (R, N, 4)
     divergence, agenda = divergence_and_agenda(priorities, a.us_mask, state.vacuum)  # (R, N, N), (R, 4)
     level, adopted, deadline = state.level[:, None], state.adopted[:, None], state.deadline[:, None]
     shortfall = guideline_shortfall(spending=state.spending, path_start=state.path_start, armed=a.armed * member, exempt=state.exempt, year=year, guideline=level,
