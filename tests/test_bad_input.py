@@ -74,7 +74,7 @@ def test_a_variant_may_omit_title_and_description(tmp_path):
     scenario, parent = load_scenario(path), load_scenario("baseline")
     assert scenario.title == f"{parent.title} (variant: stronger_pillar)"
     assert scenario.description.startswith(f"A variant of '{parent.title}' (stronger_pillar.yaml) that changes: pillar_coordination.")
-    assert scenario.pillar_coordination == 0.6
+    assert scenario.pillar_coordination.at(scenario.start_year) == 0.6
 
 
 def test_a_variant_of_a_variant_is_marked_twice_and_keeps_its_own_words(tmp_path):
@@ -84,7 +84,7 @@ def test_a_variant_of_a_variant_is_marked_twice_and_keeps_its_own_words(tmp_path
     parent = load_scenario("baseline").title
     assert load_scenario(tmp_path / "b.yaml").title == f"{parent} (variant: a) (variant: b)"
     own = load_scenario(tmp_path / "c.yaml")
-    assert (own.title, own.description, own.coordination, own.publicness) == ("Mine", "my words", 0.5, 0.6)
+    assert (own.title, own.description, own.coordination.at(own.start_year), own.publicness) == ("Mine", "my words", 0.5, 0.6)
 
 
 def test_a_shorter_variant_leaves_out_its_parents_later_events(tmp_path):
