@@ -6,8 +6,7 @@ the final year's per-ally values where the engine has no such metric (``european
 outcomes where higher is better and the 90th percentile where lower is better, so both columns
 describe the worst tenth of futures.
 
-To judge packages on a new outcome (for example cohesion among Europe and Canada once the model
-reports it), add one line to :data:`OUTCOMES`.
+To judge packages on a new outcome, add one line to :data:`OUTCOMES`.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ class Outcome:
 #: The outcomes, in report order. The first is the one satisficing and regret are computed on.
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("cohesion", "alliance cohesion (0-1)", "higher", "cohesion"),
+    Outcome("cohesion_europe", "cohesion among Europe and Canada (0-1)", "higher", "cohesion_europe"),
     Outcome("european_spending", "European defence effort: mean spending of Europe and Canada", "higher",
             "agents:spending", "% of GDP"),  # fmt: skip
     Outcome("declaration_gap", "declaration gap: shortfall against the pledged path", "lower", "declaration_gap",
