@@ -172,7 +172,7 @@ spec = {
     "parameters": {
         "vacuum.path.level": {"range": [0.0, 0.9]},
         "coordination": {"range": [0.0, 1.0]},
-        "grievance_tension": {"range": [0.01, 0.3]},
+        "grievance_tension": {"range": [0.0, 0.1]},
     },
     "design": {"method": "sobol", "samples": 64, "second_order": False},
     "replicates": 2,
@@ -395,7 +395,7 @@ from cohesion_sim.calibration.abc_smc import run_calibration
 
 tiny = {
     "base": "hindcast_2014", "set": {"end_year": 2019},
-    "parameters": {"adjustment_speed": {}, "budget_noise": {"range": [0.0, 0.4]}},
+    "parameters": {"adjustment_speed": {}, "budget_noise": {"range": [0.0, 0.2]}},
     "statistics": {"panel_levels": 1.0, "panel_steps": 1.0, "panel_counts": 1.0},
     "quick": {"population": 40, "generations": 2, "max_simulations": 2000, "min_acceptance": 0.0},
     "chunk_size": 100, "seed": 1,
@@ -405,7 +405,7 @@ summary = run_calibration(tiny, folder, quick=True, progress=False, plots=False)
 print(summary.simulations, "simulations in", round(summary.seconds, 1), "s")
 load_posterior(folder).summary(priors(load_calibration_spec(tiny))).round(3)
 """,
-
+])
 
 
 notebook("07_trump_proofing", [
