@@ -27,7 +27,14 @@ class CliError(Exception):
 
 
 def _overrides(pairs: list[str]) -> dict:
-    return dict(parse_override(pair) for pair in pairs or [])
+    """``--set`` pairs as a mapping; the same key twice is an error (one value would be dropped silently)."""
+    overrides: dict = {}
+    for pair in pairs or []:
+        key, value = parse_override(pair)
+        if key in overrides:
+            raise CliError(f"--set {key} is given twice ({overrides[key]!r:.40} and {value!r:.40}); give it once")
+        overrides[key] = value
+    return overrides
 
 
 def cmd_run(args) -> int:

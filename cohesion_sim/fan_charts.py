@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .reporters import HEADLINE, describe  # noqa: E402
+from .reporters import HEADLINE, describe
 
 BLUE = "#2b6cb0"
 
@@ -34,7 +31,8 @@ def headline_fans(model: pd.DataFrame, metrics=HEADLINE):
     metrics = [m for m in metrics if m in model and model[m].notna().all()]
     cols = 4
     rows = int(np.ceil(len(metrics) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.5 * rows), squeeze=False, sharex=True)
+    fig = Figure(figsize=(3.4 * cols, 2.5 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
     for ax, metric in zip(axes.flat, metrics):
         fan(ax, *_runs_by_years(model, metric))
         reporter = describe(metric)
@@ -54,7 +52,8 @@ def spending_fans(agents: pd.DataFrame):
     allies = list(agents["iso3"].cat.categories) if hasattr(agents["iso3"], "cat") else sorted(agents["iso3"].unique())
     cols = 8
     rows = int(np.ceil(len(allies) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(2.0 * cols, 1.6 * rows), squeeze=False, sharex=True)
+    fig = Figure(figsize=(2.0 * cols, 1.6 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
     ordered = agents.sort_values(["run", "year", "iso3"])
     years = np.sort(agents["year"].unique())
     runs = agents["run"].nunique()
@@ -81,7 +80,6 @@ def write_fan_charts(model: pd.DataFrame, agents: pd.DataFrame, out: str | Path)
     for name, fig in (("fan_headline", headline_fans(model)), ("fan_spending", spending_fans(agents))):
         paths[name] = out / f"{name}.png"
         fig.savefig(paths[name], dpi=100)
-        plt.close(fig)
     return paths
 
 

@@ -179,9 +179,16 @@ def test_unknown_spec_name_and_bad_posterior_file(tmp_path, capsys):
     assert main(["calibrate", "no_such_spec", "--quick", "--out", str(tmp_path / "o")]) == 2
     assert "default" in capsys.readouterr().err
     bad = tmp_path / "posterior.csv"
-    bad.write_text("threat_weight,distance\n1.0,0.5\n")
-    with pytest.raises(PosteriorError, match="'weight'"):
+    bad.write_text("threat_weight,weight\n1.0,-1\n")
+    with pytest.raises(PosteriorError, match="'weight' must be >= 0"):
         load_posterior(bad)
+    bad.write_text("threat_weight,coordination,weight\n1.0,0.5,1\n")
+    with pytest.raises(PosteriorError, match="'coordination' is a lever"):
+        load_posterior(bad)
+    # a file of draws without weights (an MCMC chain, say): every draw counts the same; bookkeeping is ignored
+    bad.write_text("draw,chain,threat_weight\n0,0,1.0\n1,0,2.0\n2,1,4.0\n")
+    chain = load_posterior(bad)
+    assert chain.names == ("threat_weight",) and np.allclose(chain.draws["weight"], 1 / 3)
     bad.write_text("no_such_constant,weight\n1.0,1\n")
     with pytest.raises(PosteriorError, match="no_such_constant"):
         load_posterior(bad)

@@ -96,3 +96,10 @@ def test_unwritable_output_is_a_one_line_error(tmp_path):
     blocker.write_text("not a folder")
     result = run_cli("run", "--out", str(blocker / "sub"))
     assert result.returncode == 2 and "cannot read or write" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_same_set_key_twice_is_an_error_not_a_silent_last_wins(tmp_path, capsys):
+    assert main(["run", "--set", "coordination=0.3", "--set", "coordination=0.8", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--set coordination is given twice" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()

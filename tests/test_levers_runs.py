@@ -117,7 +117,7 @@ def test_posterior_draws_become_part_of_the_futures(tmp_path):
     assert overrides["trust_loss"] == [0.3, 0.5, 0.7][draw] and overrides["fear_weight"] == [1.0, 2.0, 3.0][draw]
     lever = tmp_path / "lever.parquet"
     pd.DataFrame({"coordination": [0.5]}).to_parquet(lever)
-    with pytest.raises(ValueError, match="is a lever, not an uncertainty"):
+    with pytest.raises(ValueError, match="column 'coordination' is a lever"):
         plan_levers({**SMALL}, posterior=str(lever))
 
 
@@ -132,6 +132,7 @@ def test_engine_state_spending_equals_the_agent_reporters():
 
 def test_chunk_outcomes_are_the_engines(tmp_path):
     plan = plan_levers({**SMALL, "futures": 2, "chunk_futures": 2, "replicates": 1})
+    assert plan.posterior is not None and "posterior_draw" in plan.futures  # the shipped posterior by default
     table = run_levers_chunk(plan.task(0))
     assert len(table) == 2 * 16
     row = table.iloc[5]  # a mixed-dtype row holds the 63-bit seed as a float: read it from its column
@@ -139,7 +140,23 @@ def test_chunk_outcomes_are_the_engines(tmp_path):
     from cohesion_sim.levers.futures import future_overrides
 
     overrides = {**plan.packages[int(row["package"])].overrides,
-                 **future_overrides(plan.futures.iloc[int(row["future"])].to_dict(), plan.base)}  # fmt: skip
+                 **future_overrides(plan.futures.iloc[int(row["future"])].to_dict(), plan.base, plan.posterior)}  # fmt: skip
     alone = run_batch([load_scenario(plan.base, **overrides)], [seed])
     assert alone.final["cohesion"][0] == pytest.approx(row["cohesion"], abs=1e-12)
     assert alone.final["declaration_gap"][0] == pytest.approx(row["declaration_gap"], abs=1e-12)
+
+
+def test_posterior_none_holds_the_constants_and_named_posteriors_are_weighted(tmp_path):
+    import pandas as pd
+
+    plan = plan_levers({**SMALL, "posterior": "none"})
+    assert plan.posterior is None and "posterior_draw" not in plan.futures
+    assert plan.manifest["posterior"] is None
+    # a weighted CSV: the draw with all the weight is the only one the futures take
+    path = tmp_path / "draws.csv"
+    pd.DataFrame({"trust_loss": [0.3, 0.5, 0.7], "weight": [0.0, 1.0, 0.0]}).to_csv(path, index=False)
+    plan = plan_levers({**SMALL, "futures": 20}, posterior=str(path))
+    assert set(plan.futures["posterior_draw"]) == {1}
+    assert plan.manifest["posterior"]["sha256"] and plan.manifest["posterior"]["path"].endswith("draws.csv")
+    shipped = plan_levers({**SMALL}).manifest["posterior"]
+    assert shipped["source"] == "default" and shipped["path"].endswith("posterior_default.csv")

@@ -41,8 +41,8 @@ def test_s6_free_riding_and_threat():
     check(sig.s6_free_riding_and_threat())
 
 
-@pytest.mark.xfail(strict=True, reason="not met yet: qualified majority raises European effort by ~0.7 seed spreads "
-                   "(paired s.d. 1.3 of an effect of 12.6 bn), below the one-spread bar; the other three levers pass")
+@pytest.mark.xfail(strict=True, reason="not met yet: qualified majority adopted in 2026 changes nothing on volatile_us "
+                   "(no substantive item is voted after the 2025 Hague pledge); the other three levers pass")
 def test_s7_levers_act_through_the_dynamics():
     check(sig.s7_levers())
 

@@ -1,8 +1,11 @@
 """How sure: an ensemble of runs behind the chosen run, on the batch engine.
 
-The same settings are run with many seeds at once (:func:`cohesion_sim.engine.run_batch`), and
-the 5th, 25th, 50th, 75th and 95th percentiles of each series give the 90% and 50% bands drawn
-behind the chosen run. Computed once per setting and cached, so a Step only redraws.
+The same settings are run many times at once on the batch engine, each run with its own seed
+and its own draw of the behavioural constants from the shipped posterior (the ensemble of
+:func:`cohesion_sim.ensemble.plan_runs`, as ``cohesion-sim ensemble`` makes it), so the bands
+hold both chance and what the data leave unsure about the constants. The 5th, 25th, 50th, 75th
+and 95th percentiles of each series give the 90% and 50% bands drawn behind the chosen run.
+Computed once per setting and cached, so a Step only redraws.
 """
 
 from __future__ import annotations
@@ -12,27 +15,31 @@ from typing import Any
 
 import numpy as np
 
+from ..calibration.posterior import load_posterior
 from ..engine import run_batch
+from ..ensemble import plan_runs
 from .state import Frame, Settings, pending_interventions, resolved_scenario
 
 #: Runs in an ensemble: enough for stable 5th/95th percentiles, about 0.3 s on one core.
 RUNS = 100
-#: Seeds of the ensemble: fixed, so a band is the same for everyone with the same settings.
-SEEDS = tuple(range(10_000, 10_000 + RUNS))
+#: Root seed of the ensemble: fixed, so a band is the same for everyone with the same settings.
+ENSEMBLE_SEED = 10_000
+#: Where the constants of the runs behind the chosen run come from ("none": chance alone).
+POSTERIOR = "default"
 QUANTILES = (5, 25, 50, 75, 95)
 COLUMNS = ("vacuum", "cohesion", "mean_spending", "european_share", "us_tension", "european_tension", "hedging")
 
 
 @functools.lru_cache(maxsize=32)
 def bands_for(settings: Settings, runs: int = RUNS) -> dict[str, Any]:
-    """Percentile bands by year for the settings' scenario over ``runs`` seeds: {column: (5, years), "years": ...}.
+    """Percentile bands by year over ``runs`` runs of the settings' scenario: {column: (5, years), "years": ...}.
 
     ``"note"`` says when interventions could not be part of the ensemble (levers not yet schedules).
     """
-    params = resolved_scenario(settings)
-    seeds = list(SEEDS[:runs]) if runs <= RUNS else list(range(10_000, 10_000 + runs))
-    result = run_batch([params] * runs, seeds, yearly=True, with_blocs=False)
-    out: dict[str, Any] = {"years": np.asarray(result.years), "runs": runs}
+    posterior = load_posterior(POSTERIOR)
+    scenarios, seeds, _ = plan_runs(resolved_scenario(settings), runs, posterior, ENSEMBLE_SEED)
+    result = run_batch(scenarios, seeds, yearly=True, with_blocs=False)
+    out: dict[str, Any] = {"years": np.asarray(result.years), "runs": runs, "posterior": posterior is not None}
     for column in COLUMNS:
         if column in result.yearly:
             values = np.asarray(result.yearly[column], dtype=float)
@@ -54,7 +61,9 @@ def chance_sentence(frame: Frame, bands: dict[str, Any] | None, seed: int) -> st
             continue
         low, high = bands[column][0][last], bands[column][4][last]
         parts.append(f"{name} between {fmt.format(low)} and {fmt.format(high)}")
-    sentence = (f"How sure: the shaded bands are {bands['runs']} runs with these settings and other seeds. In 9 runs "
+    behind = ("other seeds and behavioural constants drawn from the calibrated posterior" if bands.get("posterior")
+              else "other seeds")  # fmt: skip
+    sentence = (f"How sure: the shaded bands are {bands['runs']} runs with these settings, {behind}. In 9 runs "
                 f"out of 10, {years[-1]} ends with " + ", ".join(parts) + ".")  # fmt: skip
     if frame.year in years and "cohesion" in bands:
         k = years.index(frame.year)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .posterior import Posterior  # noqa: E402
-from .predictive import Predictive  # noqa: E402
+from .posterior import Posterior
+from .predictive import Predictive
 
 BLUE, GREY, RED = "#2b6cb0", "#a0aec0", "#c53030"
 
@@ -21,7 +18,8 @@ def marginals(posterior: Posterior, priors: dict[str, tuple[float, float]]):
     names = posterior.names
     cols = min(4, len(names))
     rows = int(np.ceil(len(names) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.4 * rows), squeeze=False)
+    fig = Figure(figsize=(3.2 * cols, 2.4 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     weights = posterior.draws["weight"].to_numpy()
     for ax, name in zip(axes.flat, names):
         low, high = priors.get(name, (posterior.draws[name].min(), posterior.draws[name].max()))
@@ -40,7 +38,8 @@ def pairs(posterior: Posterior, priors: dict[str, tuple[float, float]]):
     """Pairwise scatter of the draws (point size by weight), each axis over its prior range."""
     names = posterior.names
     d = len(names)
-    fig, axes = plt.subplots(d, d, figsize=(1.6 * d + 1, 1.6 * d + 1), squeeze=False)
+    fig = Figure(figsize=(1.6 * d + 1, 1.6 * d + 1))
+    axes = fig.subplots(d, d, squeeze=False)
     weights = posterior.draws["weight"].to_numpy()
     sizes = 2 + 30 * weights / weights.max()
     for i, row in enumerate(names):
@@ -71,7 +70,8 @@ def pairs(posterior: Posterior, priors: dict[str, tuple[float, float]]):
 
 def predictive_check(predictive: Predictive, title: str = "Posterior predictive check"):
     """Left: allies at or above 2% per year (median, 50% and 90% bands, observed dots). Right: 2024 per ally."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [1, 2.2]})
+    fig = Figure(figsize=(14, 4.8))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2.2]})
     counts = predictive.counts
     years = counts.columns.to_numpy()
     q = counts.quantile([0.05, 0.25, 0.5, 0.75, 0.95])
@@ -114,12 +114,10 @@ def write_calibration_figures(posterior: Posterior, priors, base, out: Path, *, 
     for name, fig in (("marginals", marginals(posterior, priors)), ("pairs", pairs(posterior, priors))):
         paths[name] = out / f"{name}.png"
         fig.savefig(paths[name], dpi=110)
-        plt.close(fig)
     predictive = run_predictive(posterior, runs=runs, seed=seed, scenario=base, executor=executor)
     fig = predictive_check(predictive)
     paths["predictive_check"] = out / "predictive_check.png"
     fig.savefig(paths["predictive_check"], dpi=110)
-    plt.close(fig)
     paths["predictive_2024"] = out / "predictive_2024.csv"
     predictive.intervals().to_csv(paths["predictive_2024"], float_format="%.4f")
     return paths

@@ -21,7 +21,8 @@ from ..scenario_files import ScenarioError
 DEFAULT_POSTERIOR = DATA_DIR / "posterior_default.csv"
 #: Calibrated on the 2014-2019 panel only (the out-of-sample check forecasts 2024 from it).
 PANEL_ONLY_POSTERIOR = DATA_DIR / "posterior_2014_2019.csv"
-META_COLUMNS = ("weight", "distance", "generation")
+#: Columns that describe a draw rather than set a constant (ABC-SMC and MCMC bookkeeping).
+META_COLUMNS = ("weight", "distance", "generation", "draw", "chain", "iteration", "log_likelihood", "log_posterior")
 
 
 class PosteriorError(ScenarioError):
@@ -84,7 +85,13 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 def load_posterior(source: str | Path | Posterior | None = "default") -> Posterior | None:
     """The posterior to use: ``"default"`` (shipped), ``"panel_only"`` (shipped, fitted on 2014-2019),
-    ``"none"``/None (the scenario's own constants), a calibration folder or a file."""
+    ``"none"``/None (the scenario's own constants), a calibration folder or a file.
+
+    A file is CSV or Parquet with one column per constant (a numeric scenario field) and one row
+    per draw; a ``weight`` column weights the draws (equal weights without one), and bookkeeping
+    columns (:data:`META_COLUMNS`) are ignored. The one posterior loader: ensembles, the app's
+    bands, ``validate --uncertainty`` and ``levers`` all read posteriors through it.
+    """
     if isinstance(source, Posterior):
         return source
     if source is None or str(source).lower() == "none":
@@ -106,7 +113,7 @@ def load_posterior(source: str | Path | Posterior | None = "default") -> Posteri
     except Exception as exc:  # noqa: BLE001 - any parse problem is the file's fault
         raise PosteriorError(f"{path}: cannot read the posterior ({type(exc).__name__}: {exc})") from None
     if "weight" not in table.columns:
-        raise PosteriorError(f"{path}: column 'weight' is missing; a posterior needs one weight per draw")
+        table = table.assign(weight=1.0)  # a file of draws (an MCMC chain, say): each draw counts the same
     names = tuple(c for c in table.columns if c not in META_COLUMNS)
     if not names or table.empty:
         raise PosteriorError(f"{path}: no constants or no draws; expected a column per scenario field and rows")
@@ -114,7 +121,8 @@ def load_posterior(source: str | Path | Posterior | None = "default") -> Posteri
         info = Scenario.model_fields.get(name)
         default = info.default if info is not None else None
         if info is None or isinstance(default, bool) or not isinstance(default, (int, float)):
-            raise PosteriorError(f"{path}: column '{name}' is not a numeric scenario field")
+            what = "a lever or a schedule, not a constant" if info is not None else "not a scenario field"
+            raise PosteriorError(f"{path}: column '{name}' is {what}; a posterior draws numeric constants")
     numeric = table[[*names, "weight"]].apply(pd.to_numeric, errors="coerce")
     bad = numeric.columns[~np.isfinite(numeric.to_numpy(dtype=float)).all(axis=0)]
     if len(bad):

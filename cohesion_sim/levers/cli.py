@@ -22,9 +22,10 @@ def register(subparsers) -> None:
     levers.add_argument("--seed", type=int, default=None, metavar="S",
                         help="seed of the futures design and runs (default 0)")  # fmt: skip
     levers.add_argument("--threshold", type=float, default=None, metavar="C",
-                        help="cohesion a package must keep to hold in a future (default 0.5); analysis only")
+                        help="cohesion a package must keep to hold in a future (default 0.7, about the 2024 start); analysis only")
     levers.add_argument("--posterior", default=None, metavar="FILE",
-                        help="Parquet file of parameter draws (one column per scenario field); default: none")
+                        help="parameter draws the futures sample: default (the shipped posterior), panel_only, none "
+                             "(the base scenario's constants), a calibration folder, or a CSV/Parquet file")
     levers.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes",
                         help="where chunks run (default: processes)")  # fmt: skip
     levers.add_argument("--workers", type=int, default=None, help="worker processes (default: the number of cores)")

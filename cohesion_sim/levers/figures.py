@@ -5,22 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from matplotlib.figure import Figure
 
 
 def heatmap(grid, path: Path, *, title: str, threshold: float | None = None) -> Path:
     """``grid``: a DataFrame, packages as rows (ranked) and future clusters as columns; cells annotated."""
-    plt = _pyplot()
     values = grid.to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(1.6 * len(grid.columns) + 3.5, 0.38 * len(grid.index) + 2.2))
+    fig = Figure(figsize=(1.6 * len(grid.columns) + 3.5, 0.38 * len(grid.index) + 2.2))
+    ax = fig.subplots()
     image = ax.imshow(values, aspect="auto", cmap="RdYlGn", vmin=np.nanmin(values), vmax=np.nanmax(values))
     ax.set_xticks(range(len(grid.columns)), [c.replace(", ", ",\n").replace(" (", "\n(") for c in grid.columns],
                   fontsize=7)  # fmt: skip
@@ -33,14 +25,13 @@ def heatmap(grid, path: Path, *, title: str, threshold: float | None = None) -> 
     fig.colorbar(image, ax=ax, fraction=0.03)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
 def regret_bars(table, path: Path) -> Path:
     """Mean, 90th-percentile and maximum regret (cohesion lost against the best package) per package."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 0.32 * len(table) + 1.8))
+    fig = Figure(figsize=(8, 0.32 * len(table) + 1.8))
+    ax = fig.subplots()
     y = np.arange(len(table))[::-1]
     ax.barh(y + 0.27, table["regret_max"], 0.27, color="#c53030", label="maximum")
     ax.barh(y, table["regret_p90"], 0.27, color="#dd6b20", label="90th percentile")
@@ -51,7 +42,6 @@ def regret_bars(table, path: Path) -> Path:
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 

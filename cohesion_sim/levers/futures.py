@@ -47,7 +47,7 @@ def sample_futures(ranges, n: int, *, seed: int, method: str = "lhs", posterior=
         ranges: an object with ``vacuum_level``, ``vacuum_year``, ``shapes``, ``volatility``,
             ``pressure``, ``east_threat``, ``south_threat`` (:class:`~cohesion_sim.levers.spec.FutureRanges`).
         n: number of futures.
-        posterior: a DataFrame of parameter draws (one row each), or None.
+        posterior: a :class:`~cohesion_sim.calibration.posterior.Posterior` (weighted draws), or None.
     """
     import pandas as pd
 
@@ -65,8 +65,9 @@ def sample_futures(ranges, n: int, *, seed: int, method: str = "lhs", posterior=
         elif name == "vacuum_shape":
             shapes = list(ranges.shapes)
             frame[name] = [shapes[i] for i in np.minimum((u * len(shapes)).astype(int), len(shapes) - 1)]
-        else:
-            frame[name] = np.minimum((u * len(posterior)).astype(int), len(posterior) - 1)
+        else:  # a draw by the inverse of the posterior's weight distribution: weighted and still stratified
+            cumulative = np.cumsum(posterior.draws["weight"].to_numpy(dtype=float))
+            frame[name] = np.minimum(np.searchsorted(cumulative / cumulative[-1], u, side="right"), len(posterior.draws) - 1)
     for k, name in enumerate(names):
         frame[f"unit:{name}"] = unit[:, k]
     return frame
@@ -90,8 +91,9 @@ def future_overrides(row: dict[str, Any], base, posterior=None) -> dict[str, Any
                              "from_year": start, "to_year": end}  # fmt: skip
     overrides: dict[str, Any] = {"vacuum": vacuum, "pressure": float(row["pressure"]), "threat": threat}
     if posterior is not None and "posterior_draw" in row:
-        draw = posterior.iloc[int(row["posterior_draw"])]
-        for name, value in draw.items():
+        draw = posterior.draws.iloc[int(row["posterior_draw"])]
+        for name in posterior.names:
+            value = draw[name]
             overrides[name] = value.item() if hasattr(value, "item") else value
     return overrides
 

@@ -222,8 +222,17 @@ def write_report(report: LeversReport, manifest: dict, *, n_done: int, matrices:
                  f"- The most robust package is **{best['package']}** ({best['satisficing']:.0%} of futures).")  # fmt: skip
     if len(effects):
         ranked = effects.sort_values(f"{PRIMARY.name}_change", ascending=False)
+        changes = [c for c in effects.columns if c.endswith("_change")]
         for _, row in ranked.iterrows():
             spend = row.get("european_spending_change", np.nan)
+            if all(abs(row[c]) < 1e-12 for c in changes if np.isfinite(row[c])):
+                lines.append(
+                    f"- Switching on {row['label']} changes no outcome in any future. A lever acts only through "
+                    "its mechanism; if that mechanism has nothing to act on after the lever starts, the lever is "
+                    "idle (majority voting, for one, acts only on substantive summit votes: see the base "
+                    "scenario's agenda)."
+                )  # fmt: skip
+                continue
             lines.append(
                 f"- Switching on {row['label']} changes final cohesion by {row[f'{PRIMARY.name}_change']:+.3f} on "
                 f"average (it helps in {row['helps_share']:.0%} of package-future cases) and European spending by "
@@ -255,8 +264,8 @@ def write_report(report: LeversReport, manifest: dict, *, n_done: int, matrices:
               "compare packages by large gaps and by regret, not by a point or two.",
               ]  # fmt: skip
     if not manifest.get("posterior"):
-        lines.append("- Parameter uncertainty. Behavioural constants are held at their defaults (no posterior "
-                     "file was given), so only the US stance and the threat path vary.")  # fmt: skip
+        lines.append("- Parameter uncertainty. Behavioural constants are held at the base scenario's values "
+                     "(`--posterior none`), so only the US stance and the threat path vary.")  # fmt: skip
     lines.append("- Stability across model versions: the numbers change whenever the model's rules change.")
     lines += ["", "Figures: `heatmap.png` (median cohesion by package and kind of future), `regret.png`.", ""]
     return "\n".join(lines)

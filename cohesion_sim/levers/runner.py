@@ -26,7 +26,8 @@ from .futures import FACTORS, future_overrides, sample_futures
 from .outcomes import OUTCOME_NAMES, needs_agents, outcome_values
 from .packages import Package, build_packages
 from .spec import (
-    ANALYSIS_ONLY, LeversSpec, base_scenario, load_levers_spec, load_posterior, posterior_digest, spec_hash,
+    ANALYSIS_ONLY, LeversSpec, base_scenario, load_levers_spec, load_posterior, posterior_digest, posterior_file,
+    spec_hash,
 )  # fmt: skip
 
 
@@ -38,8 +39,9 @@ def result_inputs(spec: LeversSpec, base) -> dict[str, dict]:
     files = {f"data cohesion_sim/data/{path.name}": path for path in sorted(DATA_DIR.glob("*.csv"))}
     if base.data_file:
         files["data_file"] = Path(base.data_file).resolve()
-    if spec.posterior:
-        files["posterior"] = Path(spec.posterior).resolve()
+    posterior = posterior_file(spec.posterior)
+    if posterior is not None:
+        files["posterior"] = posterior
     runs = {k: v for k, v in spec.to_json().items() if k not in ANALYSIS_ONLY}
     return describe_inputs(runs, base.model_dump(mode="json"), files, __version__)
 
@@ -123,7 +125,7 @@ def plan_levers(spec: str | Path | dict | LeversSpec | None = None, *, futures: 
     dated = dated_levers_supported(base)
     packages = build_packages(base, on_levels=spec.levers.model_dump(), start_year=spec.start_year, dated=dated,
                               extra=spec.packages)  # fmt: skip
-    post = load_posterior(spec.posterior, base) if spec.posterior else None
+    post = load_posterior(spec.posterior, base)
     table = sample_futures(spec.ranges, spec.futures, seed=spec.seed, method=spec.design, posterior=post)
     plan = LeversPlan(spec, base, packages, table, post, dated, {})
     lever_years = spec.start_year if spec.start_year and spec.start_year > base.start_year else base.start_year
@@ -143,7 +145,8 @@ def plan_levers(spec: str | Path | dict | LeversSpec | None = None, *, futures: 
         "levers_from": lever_years if dated else base.start_year,
         "dated_levers": dated,
         "outcomes": list(OUTCOME_NAMES),
-        "posterior": {"path": spec.posterior, "sha256": posterior_digest(spec.posterior)} if spec.posterior else None,
+        "posterior": None if post is None else {"source": spec.posterior, "path": post.source,
+                                                "sha256": posterior_digest(spec.posterior)},
         "n_futures": plan.n_futures,
         "n_packages": len(packages),
         "replicates": spec.replicates,

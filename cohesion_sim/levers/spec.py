@@ -23,8 +23,6 @@ FUTURE_FIELDS = ("vacuum", "pressure", "threat")
 FIXED_FIELDS = ("start_year", "end_year", "data_year", "data_file")
 #: Spec fields that change only the analysis, not the runs: a finished folder can be re-analysed with new values.
 ANALYSIS_ONLY = ("title", "description", "threshold")
-#: Posterior columns that are bookkeeping, not parameters.
-POSTERIOR_BOOKKEEPING = ("draw", "chain", "iteration", "weight", "log_likelihood", "log_posterior")
 
 
 class LeversSpecError(ScenarioError):
@@ -83,10 +81,12 @@ class LeversSpec(_Strict):
     futures: int = Field(500, ge=2, le=1_000_000)
     design: Literal["lhs", "random"] = "lhs"
     ranges: FutureRanges = Field(default_factory=FutureRanges)
-    posterior: str | None = None
+    posterior: str | None = Field("default", description="parameter draws: default (shipped), panel_only, none, or a file")
     replicates: int = Field(2, ge=1, le=1000)
     seed: int = Field(0, ge=0)
-    threshold: float = Field(0.5, ge=0, le=1, description="cohesion a package must keep in a future (satisficing)")
+    # 0.7: about the baseline's 2024 cohesion (0.69), so a package "holds" when the alliance ends the run at least
+    # as cohesive as it started. Model 2.0 has no absorbing collapse, so the earlier 0.5 was met in every future.
+    threshold: float = Field(0.7, ge=0, le=1, description="cohesion a package must keep in a future (satisficing)")
     chunk_futures: int = Field(16, ge=1, le=100_000, description="futures per chunk (each chunk runs every package)")
 
     def to_json(self) -> dict[str, Any]:
@@ -140,9 +140,9 @@ def load_levers_spec(spec: str | Path | dict | LeversSpec | None = None, posteri
         data = _read_yaml(path)
     except ScenarioError as exc:
         raise LeversSpecError(str(exc)) from None
-    for key in ("base", "posterior"):
+    for key in ("base", "posterior"):  # a relative file or folder is read beside the spec
         value = data.get(key)
-        if isinstance(value, str) and value.endswith((".yaml", ".yml", ".parquet")) and not Path(value).is_absolute():
+        if isinstance(value, str) and not Path(value).is_absolute() and (path.parent / value).exists():
             data[key] = str((path.parent / value).resolve())
     return spec_from_dict(data, str(path), posterior)
 
@@ -178,52 +178,54 @@ def check_spec(spec: LeversSpec, source: str) -> None:
             load_scenario(base, **overrides)
         except ScenarioError as exc:
             raise LeversSpecError(f"{source}: field 'packages.{name}': {str(exc).split(': ', 1)[-1]}") from None
-    if spec.posterior is not None:
-        load_posterior(spec.posterior, base, source)
+    load_posterior(spec.posterior, base, source)
 
 
-def load_posterior(path: str | Path, base=None, source: str = "<levers spec>"):
-    """Parameter draws from a Parquet file: one row per draw, one column per scenario field.
+def load_posterior(source: str | Path | None, base=None, where: str = "<levers spec>"):
+    """The parameter draws futures sample from, read by the one posterior loader
+    (:func:`cohesion_sim.calibration.posterior.load_posterior`: ``default``, ``panel_only``, ``none``,
+    a calibration folder, a CSV or Parquet file), or None for ``none``.
 
-    Bookkeeping columns (``draw``, ``chain``, ``weight``...) are dropped; a lever field or an
-    unknown column is an error.
+    A column that fixes the simulated years or the data, or that is a lever, is an error:
+    the futures vary what the world does, the packages what the allies choose.
     """
-    import pandas as pd
+    from ..calibration.posterior import PosteriorError
+    from ..calibration.posterior import load_posterior as read_posterior
 
-    from ..scenario import Scenario
-
-    path = Path(path)
-    if not path.is_file():
-        raise LeversSpecError(f"{source}: field 'posterior': {path} not found")
     try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's input problem
-        raise LeversSpecError(f"{source}: field 'posterior': {path} is not a readable Parquet file ({exc})") from None
-    frame = frame.drop(columns=[c for c in frame.columns if c in POSTERIOR_BOOKKEEPING])
-    unknown = [c for c in frame.columns if c not in Scenario.model_fields]
-    if unknown or frame.empty or not len(frame.columns):
-        what = f"column '{unknown[0]}' is not a scenario field" if unknown else "it holds no parameter draws"
-        raise LeversSpecError(f"{source}: field 'posterior': {path}: {what}")
-    fixed = [c for c in frame.columns if c in FIXED_FIELDS]
+        posterior = read_posterior(source)
+    except PosteriorError as exc:
+        raise LeversSpecError(f"{where}: field 'posterior': {exc}") from None
+    if posterior is None:
+        return None
+    fixed = [c for c in posterior.names if c in FIXED_FIELDS]
     if fixed:
-        raise LeversSpecError(f"{source}: field 'posterior': {path}: column '{fixed[0]}' cannot vary between runs")
-    levers = [c for c in frame.columns if c in LEVER_FIELDS]
+        raise LeversSpecError(f"{where}: field 'posterior': {posterior.source}: column '{fixed[0]}' cannot vary between runs")
+    levers = [c for c in posterior.names if c in LEVER_FIELDS]
     if levers:
         raise LeversSpecError(
-            f"{source}: field 'posterior': {path}: column '{levers[0]}' is a lever, not an uncertainty"
+            f"{where}: field 'posterior': {posterior.source}: column '{levers[0]}' is a lever, not an uncertainty"
         )
     if base is not None:
+        first = posterior.draws.iloc[0]
         try:
-            load_scenario(base, **{c: frame[c].iloc[0].item() for c in frame.columns})
+            load_scenario(base, **{c: first[c].item() for c in posterior.names})
         except ScenarioError as exc:
-            raise LeversSpecError(f"{source}: field 'posterior': {path}: {str(exc).split(': ', 1)[-1]}") from None
-    return frame.reset_index(drop=True)
+            raise LeversSpecError(f"{where}: field 'posterior': {posterior.source}: {str(exc).split(': ', 1)[-1]}") from None
+    return posterior
 
 
-def posterior_digest(path: str | Path | None) -> str | None:
-    if path is None:
-        return None
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+def posterior_file(source: str | None) -> Path | None:
+    """The file behind a posterior source (``default`` is the shipped CSV), or None for no posterior."""
+    from ..calibration.posterior import load_posterior as read_posterior
+
+    posterior = read_posterior(source)
+    return None if posterior is None else Path(posterior.source).resolve()
+
+
+def posterior_digest(source: str | None) -> str | None:
+    path = posterior_file(source)
+    return None if path is None else hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def spec_hash(spec: LeversSpec, dated: bool) -> str:

@@ -203,19 +203,17 @@ def _correlations(results, names, metrics):
     return pd.DataFrame(rows)
 
 
-def _figure():
-    import matplotlib
+def _figure(**kwargs):
+    """A matplotlib Figure for a file: no pyplot state, no backend switch (notebooks keep inline figures)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(**kwargs)
 
 
 def _index_plot(table, method, path: Path) -> Path:
-    plt = _figure()
     metrics = list(dict.fromkeys(table["metric"]))
-    fig, axes = plt.subplots(len(metrics), 1, figsize=(8, 2.2 * len(metrics) + 0.5), squeeze=False)
+    fig = _figure(figsize=(8, 2.2 * len(metrics) + 0.5))
+    axes = fig.subplots(len(metrics), 1, squeeze=False)
     for ax, metric in zip(axes[:, 0], metrics):
         part = table[table["metric"] == metric]
         x = np.arange(len(part))
@@ -230,7 +228,6 @@ def _index_plot(table, method, path: Path) -> Path:
     axes[0, 0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
@@ -238,7 +235,6 @@ def _heatmap(results, names, correlations, metric, path: Path) -> Path:
     """Mean of ``metric`` over the two parameters most rank-correlated with it (binned for continuous ones)."""
     import pandas as pd
 
-    plt = _figure()
     ranked = correlations.assign(strength=correlations[metric].abs()).sort_values("strength", ascending=False)
     pair = list(ranked["parameter"][:2]) if len(names) >= 2 else [names[0], names[0]]
     binned = {}
@@ -250,7 +246,8 @@ def _heatmap(results, names, correlations, metric, path: Path) -> Path:
             binned[name] = column
     table = pd.DataFrame({"x": binned[pair[0]], "y": binned[pair[1]], "v": results[metric]})
     grid = table.pivot_table(index="y", columns="x", values="v", aggfunc="mean", observed=True)
-    fig, ax = plt.subplots(figsize=(7, 5.5))
+    fig = _figure(figsize=(7, 5.5))
+    ax = fig.subplots()
     image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(len(grid.columns)), [f"{v:.3g}" if isinstance(v, float) else str(v) for v in grid.columns],
                   rotation=45, fontsize=8)  # fmt: skip
@@ -261,7 +258,6 @@ def _heatmap(results, names, correlations, metric, path: Path) -> Path:
     fig.colorbar(image, ax=ax)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 

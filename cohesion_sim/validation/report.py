@@ -38,13 +38,11 @@ def format_report(hindcast: HindcastResult, checks: list[CheckResult]) -> str:
 
 def validation_figure(hindcast: HindcastResult, path: Path) -> Path:
     """Simulated (median, 90% interval) against observed 2024 spending per ally, with the 2% line."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     table = hindcast.per_ally()
-    fig, ax = plt.subplots(figsize=(12, 4.8))
+    fig = Figure(figsize=(12, 4.8))
+    ax = fig.subplots()
     x = range(len(table))
     ax.errorbar(x, table["median"], yerr=[table["median"] - table["p05"], table["p95"] - table["median"]],
                 fmt="o", color="#2b6cb0", ecolor="#90cdf4", capsize=3, label="simulated median, 90% interval")  # fmt: skip
@@ -57,5 +55,4 @@ def validation_figure(hindcast: HindcastResult, path: Path) -> Path:
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path

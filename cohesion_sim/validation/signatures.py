@@ -138,11 +138,16 @@ def behavioural_ranges() -> dict[str, tuple[float, float]]:
 
 
 def _bounds_of(name: str) -> tuple[float, float]:
+    """A field's documented range: its schema bounds, or [0, 1] for a schedule (levers and pressure are shares)."""
     info = Scenario.model_fields[name]
     low = high = None
     for meta in info.metadata:
         low = getattr(meta, "ge", low)
         high = getattr(meta, "le", high)
+    if low is None or high is None:
+        if callable(getattr(info.default, "at", None)):
+            return 0.0, 1.0  # a schedule's levels are validated in [0, 1]
+        raise ValueError(f"'{name}' has no documented range to sweep")
     return float(low), float(high)
 
 
@@ -274,32 +279,34 @@ def s6_free_riding_and_threat(seeds: int = SEEDS) -> Signature:
 
 
 # --------------------------------------------------------------------------------------------- S7
-#: Each lever and its setting in trump_proofing; the ODD argues each raises cohesion or European defence effort.
+#: The year the levers are added (issue 9: "each of the four levers added alone from 2026").
+LEVER_YEAR = 2026
+#: Each lever at its trump_proofing level, switched on in LEVER_YEAR as a dated intervention; the ODD argues
+#: each raises cohesion or European defence effort.
 LEVERS = {
-    "coordination": {"coordination": 0.7},
-    "pillar_coordination": {"pillar_coordination": 0.7},
-    "partnerships": {"partnerships": 0.6},
-    "decision_rule": {"decision_rule": "qualified_majority"},
+    "coordination": {"coordination": {"kind": "step", "before": 0.2, "level": 0.7, "year": LEVER_YEAR}},
+    "pillar_coordination": {"pillar_coordination": {"kind": "step", "before": 0.3, "level": 0.7, "year": LEVER_YEAR}},
+    "partnerships": {"partnerships": {"kind": "step", "before": 0.0, "level": 0.6, "year": LEVER_YEAR}},
+    "decision_rule": {"decision_rule": {"before": "consensus", "after": "qualified_majority", "year": LEVER_YEAR}},
 }
 LEVER_OUTPUTS = ("cohesion", "european_effort")
 
 
 def s7_levers(seeds: int = SEEDS) -> Signature:
-    """On volatile_us each lever alone raises 2035 cohesion or European defence effort by more than the seed spread
-    (the s.d. across seeds of that output without the lever), lowers neither by as much, and leaves the start
-    year identical.
+    """On volatile_us each lever added alone from 2026 raises 2035 cohesion or European defence effort by more
+    than the seed spread (the s.d. across seeds of that output without the lever), lowers neither by as much,
+    and leaves every year before 2026 identical (1e-12).
 
-    Levers are constants on this branch (dated lever schedules are issue 9 item 11), so they act from
-    the first simulated year; the start-year check is what "identical before the lever" can test here.
-    The paired spread (s.d. of the per-seed difference) is reported too.
+    The paired spread (s.d. of the per-seed difference, common random numbers) is reported too.
     """
     base = _runs(load_scenario("volatile_us"), seeds, yearly=True, with_blocs=False)
+    before = int(np.searchsorted(np.asarray(base.years), LEVER_YEAR))  # yearly columns before the lever year
     numbers: dict[str, Any] = {}
     passed = True
     for lever, override in LEVERS.items():
         result = _runs(load_scenario("volatile_us", **override), seeds, yearly=True, with_blocs=False)
-        start_same = all(
-            np.allclose(result.yearly[k][:, 0], base.yearly[k][:, 0], atol=1e-12, rtol=0)
+        same_before = all(
+            np.allclose(result.yearly[k][:, :before], base.yearly[k][:, :before], atol=1e-12, rtol=0)
             for k in ("cohesion", "mean_spending", "european_effort")
         )
         ratios = {}
@@ -308,11 +315,11 @@ def s7_levers(seeds: int = SEEDS) -> Signature:
             ratios[output] = effect / max(float(np.std(base.final[output])), 1e-12)
             paired = float(np.std(result.final[output] - base.final[output]))
             numbers[f"{lever}:{output}"] = f"{effect:+.3g} ({ratios[output]:+.2g} spreads; paired s.d. {paired:.2g})"
-        ok = max(ratios.values()) > 1.0 and min(ratios.values()) > -1.0 and start_same
-        numbers[f"{lever}:start_identical"] = start_same
+        ok = max(ratios.values()) > 1.0 and min(ratios.values()) > -1.0 and same_before
+        numbers[f"{lever}:identical_before_{LEVER_YEAR}"] = same_before
         passed = passed and ok
-    return Signature("S7 levers through the dynamics", "each lever raises 2035 cohesion or European effort beyond "
-                     "seed noise, from an identical start", passed, numbers)  # fmt: skip
+    return Signature("S7 levers through the dynamics", f"each lever added in {LEVER_YEAR} raises 2035 cohesion or "
+                     "European effort beyond seed noise; identical runs before", passed, numbers)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------- S8

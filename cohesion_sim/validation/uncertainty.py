@@ -72,7 +72,6 @@ def format_uncertainty(report: UncertaintyReport) -> str:
 
 def write_uncertainty(report: UncertaintyReport, out: str | Path) -> dict[str, Path]:
     """uncertainty_2024.csv (every ally, every ensemble) and the predictive check figures of the first two."""
-    import matplotlib.pyplot as plt
     import pandas as pd
 
     from ..calibration.plots import predictive_check
@@ -90,7 +89,6 @@ def write_uncertainty(report: UncertaintyReport, out: str | Path) -> dict[str, P
         fig = predictive_check(pred, title=title)
         paths[key] = out / f"uncertainty_{key}.png"
         fig.savefig(paths[key], dpi=100)
-        plt.close(fig)
     return paths
 
 
