@@ -220,30 +220,32 @@ def dispute_matrices(alliance: Alliance, disputes) -> dict[int, np.ndarray]:
     return matrices
 
 
-def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
-    """The data year as a rest point of tension, trust, both commitments and demand under the observed conditions."""
+#: The scenario fields the start's tension depends on (with the alliance): runs that agree on them share it.
+START_TENSION_FIELDS = ("resolved_data_year", "reference_vacuum", "us_pivot", "tension_decay", "grievance_tension",
+                        "divergence_tension", "pressure_tension", "rivalry_tension", "balance_tension",
+                        "pillar_friction", "coordination_effect")  # fmt: skip
+
+
+def start_tension_key(params: Scenario) -> tuple:
+    """What :func:`start_tension` reads from the scenario, as a hashable key."""
+    return tuple(getattr(params, name) for name in START_TENSION_FIELDS)
+
+
+def start_tension(alliance: Alliance, params: Scenario) -> np.ndarray:
+    """The data year's tension as the rest point of the tension rule under the observed conditions (no shortfall,
+    no disputes); reads only the fields in :data:`START_TENSION_FIELDS`."""
     from .rules import stance_imbalance
 
-    p, n, us = params, alliance.n, alliance.us_index
+    p, n = params, alliance.n
     observed = OBSERVED_CONDITIONS[p.resolved_data_year]
     vacuum, pressure = p.reference_vacuum, observed["pressure"]
     tau = np.array(observed["threat"])
     threat = perceived_threat(alliance.exposure, tau, alliance.rivalry_threat)
-    spending = alliance.spending
-    armed = alliance.armed
-    identity = np.eye(n)
-    member = alliance.members_in(p.start_year)
-    bound = armed * member * (1 - alliance.us_mask)
-    level, adopted, deadline = starting_guideline(p)
-    # the start is on its path: no shortfall, and (spending held still) reciprocity at 1/2 below the guideline
+    spending, armed, identity = alliance.spending, alliance.armed, np.eye(n)
     shortfall_pairs = np.zeros((n, n))
-    reciprocity = 0.5 if not np.isfinite(level) else float(
-        np.sum(np.where(spending >= level, 1.0, 0.5) * bound) / np.sum(bound)
-    )
     priorities = all_priorities(alliance, tau, p.us_pivot, vacuum)
-    divergence, agenda = divergence_and_agenda(priorities, alliance.us_mask, vacuum)
+    divergence, _ = divergence_and_agenda(priorities, alliance.us_mask, vacuum)
     coordination = observed["coordination"]
-
     tension = np.zeros((n, n))
     for _ in range(REST_ITERATIONS):
         rows = tension_row_update(
@@ -257,6 +259,33 @@ def starting_state(alliance: Alliance, params: Scenario) -> StartingState:
             friction_weight=p.pillar_friction, coordination_effect=p.coordination_effect,
         ) * (1 - identity)  # fmt: skip
         tension = symmetrize_tension(rows)
+    return tension
+
+
+def starting_state(alliance: Alliance, params: Scenario, tension: np.ndarray | None = None) -> StartingState:
+    """The data year as a rest point of tension, trust, both commitments and demand under the observed conditions.
+
+    ``tension``: the start's tension if already computed (:func:`start_tension` of the same alliance and
+    :func:`start_tension_key`), so runs that differ only in other constants share the 60-step rest point.
+    """
+    p, n, us = params, alliance.n, alliance.us_index
+    observed = OBSERVED_CONDITIONS[p.resolved_data_year]
+    vacuum, pressure = p.reference_vacuum, observed["pressure"]
+    tau = np.array(observed["threat"])
+    threat = perceived_threat(alliance.exposure, tau, alliance.rivalry_threat)
+    spending = alliance.spending
+    armed = alliance.armed
+    identity = np.eye(n)
+    member = alliance.members_in(p.start_year)
+    bound = armed * member * (1 - alliance.us_mask)
+    level, adopted, deadline = starting_guideline(p)
+    # the start is on its path: no shortfall, and (spending held still) reciprocity at 1/2 below the guideline
+    reciprocity = 0.5 if not np.isfinite(level) else float(
+        np.sum(np.where(spending >= level, 1.0, 0.5) * bound) / np.sum(bound)
+    )
+    priorities = all_priorities(alliance, tau, p.us_pivot, vacuum)
+    _, agenda = divergence_and_agenda(priorities, alliance.us_mask, vacuum)
+    tension = start_tension(alliance, p) if tension is None else tension
 
     reliability = reliability_rest_point(vacuum, tension[:, us])
     entrapment = priority_divergence(priorities, agenda)

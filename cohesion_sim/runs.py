@@ -21,7 +21,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .alliance import Alliance, build_alliance, dispute_matrices, starting_guideline, starting_state
+from .alliance import (
+    Alliance, build_alliance, dispute_matrices, start_tension, start_tension_key, starting_guideline, starting_state,
+)  # fmt: skip
 from .rules import lag_weights
 from .scenario import Scenario
 from .schedules import threat_levels
@@ -105,7 +107,10 @@ def yearly_paths(scenarios: Sequence[Scenario]) -> YearlyPaths:
         }
 
     cache: dict[int, dict] = {}
-    rows = [cache.setdefault(id(s), one(s)) for s in scenarios]
+    for s in scenarios:  # runs that share a scenario object share its paths (evaluated once)
+        if id(s) not in cache:
+            cache[id(s)] = one(s)
+    rows = [cache[id(s)] for s in scenarios]
     stacked = {key: np.array([row[key] for row in rows]) for key in rows[0]}
     return YearlyPaths(
         vacuum=stacked["vacuum"].astype(float),
@@ -214,6 +219,7 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
             raise ValueError("all runs of a batch must share start_year, end_year, data_year and data_file")
     data_year = first.resolved_data_year
     structures: dict[tuple, Alliance] = {}
+    tensions: dict[tuple, np.ndarray] = {}  # the start's tension rest point, shared by runs that agree on its inputs
     per_object: dict[int, tuple] = {}
     for s in scenarios:
         if id(s) in per_object:
@@ -223,7 +229,11 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
         if key not in structures:
             structures[key] = build_alliance(s, data_year, data.allies, data.debt, data.rivalries)
         alliance = structures[key]
-        per_object[id(s)] = (alliance, starting_state(alliance, s), dispute_matrices(alliance, s.disputes),
+        tension_key = (key, start_tension_key(s))
+        if tension_key not in tensions:
+            tensions[tension_key] = start_tension(alliance, s)
+        start = starting_state(alliance, s, tensions[tension_key])
+        per_object[id(s)] = (alliance, start, dispute_matrices(alliance, s.disputes),
                              starting_guideline(s))  # fmt: skip
     setups = [per_object[id(s)] for s in scenarios]
     structure = [setup[0] for setup in setups]

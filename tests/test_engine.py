@@ -94,3 +94,22 @@ def test_final_only_equals_yearly_final():
 def test_runs_must_share_their_years():
     with pytest.raises(ValueError, match="share start_year"):
         BatchEngine([load_scenario("baseline"), load_scenario("hindcast_2014")], [1, 2])
+
+
+def test_runs_share_a_start_tension_only_when_its_inputs_agree():
+    """prepare_runs computes the start's tension rest point once per distinct input; each run's equals its own."""
+    from cohesion_sim.alliance import build_alliance, start_tension
+    from cohesion_sim.dataset import load_alliance_data
+    from cohesion_sim.runs import prepare_runs
+
+    base = load_scenario("baseline")
+    variants = [base, load_scenario("baseline", threat_weight=3.0, budget_lag=2), load_scenario("baseline", tension_decay=0.3),
+                load_scenario("baseline", balance_tension=0.4, us_pivot=0.6), load_scenario("baseline", rivalry_threat=0.6)]
+    data = load_alliance_data()
+    runs = prepare_runs(variants, [np.random.default_rng(k) for k in range(len(variants))], data)
+    for scenario, start in zip(variants, runs.starts):
+        alone = build_alliance(scenario, scenario.resolved_data_year, data.allies, data.debt, data.rivalries)
+        assert np.array_equal(start.tension, start_tension(alone, scenario))
+    assert np.array_equal(runs.starts[0].tension, runs.starts[1].tension)  # demand constants do not enter it
+    assert not np.allclose(runs.starts[0].tension, runs.starts[2].tension)
+    assert not np.allclose(runs.starts[0].tension, runs.starts[3].tension)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..sweeps.backends import drive_chunks
 from ..sweeps.seeds import run_seed
 from ..sweeps.storage import FORMAT_VERSION, SweepStore, describe_inputs, package_versions
 from .futures import FACTORS, future_overrides, sample_futures
@@ -281,28 +282,13 @@ def run_levers(spec: str | Path | dict | LeversSpec | None = None, out: str | Pa
 
 
 def _drive(executor: Executor, plan: LeversPlan, store: SweepStore, pending: list[int], bar, limit: int) -> int:
-    """Keep at most ``limit`` chunks in flight; the parent writes each as it lands. Returns the runs written."""
-    queue = list(reversed(pending))
-    in_flight: dict[Future, int] = {}
-    written = 0
-    try:
-        while queue or in_flight:
-            while queue and len(in_flight) < limit:
-                chunk = queue.pop()
-                in_flight[executor.submit(run_levers_chunk, plan.task(chunk))] = chunk
-            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = in_flight.pop(future)
-                runs = future.result()
-                store.write_chunk(chunk, runs)
-                written += len(runs)
-                if bar is not None:
-                    bar.update(len(runs))
-    except BaseException:
-        for future in in_flight:
-            future.cancel()
-        raise
-    return written
+    """Run the pending chunks; the parent writes each as it lands."""
+
+    def write(chunk: int, runs) -> int:
+        store.write_chunk(chunk, runs)
+        return len(runs)
+
+    return drive_chunks(executor, run_levers_chunk, plan.task, pending, write, bar, limit)
 
 
 def evaluate_levers(spec: str | Path | dict | LeversSpec | None = None, out: str | Path = "levers", *,

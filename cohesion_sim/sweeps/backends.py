@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from typing import Any
 
 BACKENDS = ("serial", "processes", "dask")
 
@@ -167,3 +168,34 @@ def make_executor(backend: str = "serial", workers: int | None = None, scheduler
 
 
 __all__ = ["BACKENDS", "SerialExecutor", "default_workers", "make_executor"]
+
+
+def drive_chunks(executor: Executor, work: Callable[[Any], Any], task: Callable[[int], Any], pending: Sequence[int],
+                 write: Callable[[int, Any], int], bar, limit: int) -> int:  # fmt: skip
+    """Run ``work(task(chunk))`` for each pending chunk with at most ``limit`` in flight; the parent calls
+    ``write(chunk, result)`` (returning the runs it wrote) as each lands, so only the parent touches the folder.
+
+    Sweeps and levers analyses share this loop. On any exception (Ctrl+C included) chunks not
+    yet started are cancelled and the exception propagates; chunks already written stay written.
+    Returns the runs written.
+    """
+    queue = list(reversed(pending))
+    in_flight: dict[Future, int] = {}
+    written = 0
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < limit:
+                chunk = queue.pop()
+                in_flight[executor.submit(work, task(chunk))] = chunk
+            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = in_flight.pop(future)
+                runs = write(chunk, future.result())
+                written += runs
+                if bar is not None:
+                    bar.update(runs)
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        raise
+    return written

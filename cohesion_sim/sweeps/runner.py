@@ -13,13 +13,14 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .backends import drive_chunks
 from .design import DEFAULT_MAX_RUNS, PointDesign, build_design
 from .seeds import run_seeds
 from .spec import SweepSpec, base_scenario, load_spec, spec_hash
@@ -291,28 +292,14 @@ def _progress_bar(plan: SweepPlan, done_runs: int, enabled: bool):
 
 
 def _drive(executor: Executor, plan: SweepPlan, store: SweepStore, pending: list[int], bar, limit: int) -> int:
-    """Keep at most ``limit`` chunks in flight; write each as it completes. Returns the runs written."""
-    queue = list(reversed(pending))
-    in_flight: dict[Future, int] = {}
-    written = 0
-    try:
-        while queue or in_flight:
-            while queue and len(in_flight) < limit:
-                chunk = queue.pop()
-                in_flight[executor.submit(run_chunk, plan.task(chunk))] = chunk
-            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = in_flight.pop(future)
-                runs, yearly = future.result()
-                store.write_chunk(chunk, runs, yearly)
-                written += len(runs)
-                if bar is not None:
-                    bar.update(len(runs))
-    except BaseException:
-        for future in in_flight:
-            future.cancel()
-        raise
-    return written
+    """Run the pending chunks; the parent writes each (runs and yearly rows) as it completes."""
+
+    def write(chunk: int, result) -> int:
+        runs, yearly = result
+        store.write_chunk(chunk, runs, yearly)
+        return len(runs)
+
+    return drive_chunks(executor, run_chunk, plan.task, pending, write, bar, limit)
 
 
 def rerun(directory: str | Path, point: int, replicate: int = 0):
