@@ -138,8 +138,13 @@ def test_why_uses_the_models_own_decision_and_lists_terms():
     assert answer.spending_after == pytest.approx(run.model.members[[m.iso3 for m in run.model.members].index("POL")].spending)
     assert any(abs(t.part) > 1e-3 for t in answer.spending_terms)
     assert {"trust in the US", "reciprocity", "tension"} <= {t.name for t in answer.commitment_terms}
+    # budgets lag: this year's threat moves this year's plan, which later outlays execute
+    plan = {t.name: t.part for t in answer.plan_terms}
+    assert {"threat", "abandonment fear", "free riding", "guideline pull"} <= set(plan) and "lag" not in plan
+    assert plan["threat"] > 0.1 and plan["free riding"] < 0
+    assert answer.plan_after == pytest.approx(answer.plan_before, abs=2.0) and answer.plan_after > 0
     html = why.why_html(answer)
-    assert "Poland" in html and "data-term='threat'" in html
+    assert "Poland" in html and "data-term='threat'" in html and "data-testid='why-plan'" in html
     labels = [label for label, _ in answer.state]
     assert {"spending", "trust in the US", "perceived threat", "status", "fiscal space"} <= set(labels)
 

@@ -6,6 +6,12 @@ from the state the alliance started the year with, and checked against what the 
 one mechanism switched off (its weight set to zero, or the limit lifted): "without abandonment
 fear, spending would have risen 0.12 points less". Terms overlap, so their parts need not add up
 to the change; the table says so.
+
+Budgets lag (Model 2.0): this year's outlays execute the plans of the last one to three years, so
+this year's threat, fear or pledge cannot move this year's outlay; they move this year's *plan*,
+which later outlays execute. The panel therefore splits two things: the plan decided this year
+(:data:`PLAN_TERMS`, each term's part in points of GDP of the plan) and this year's outlay
+(:data:`OUTLAY_TERMS`: executing earlier plans, the yearly adjustment, the fiscal limit, noise).
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ SPENDING_TERMS: tuple[tuple[str, str, dict[str, Any], dict[str, Any]], ...] = (
     ("lag", "budgets close only part of the gap in a year", {"adjustment_speed": 1.0}, {}),
     ("budget noise", "domestic politics, up or down", {"budget_noise": 0.0}, {}),
 )
+#: Terms that shape this year's plan (the budget decided now, executed over the next one to three years).
+PLAN_TERMS = tuple(term for term in SPENDING_TERMS if term[0] not in ("lag", "budget noise"))
+#: Terms that can move this year's outlay (this year's plan reaches outlays only from next year).
+OUTLAY_TERMS = ("fiscal limit", "lag", "budget noise")
 #: Commitment terms (the summit's effect is reported separately).
 COMMITMENT_TERMS: tuple[tuple[str, str, dict[str, Any], dict[str, Any]], ...] = (
     ("trust in the US", "trust above one half raises commitment", {"commitment_from_reliability": 0.0}, {}),
@@ -79,6 +89,9 @@ class Why:
     commitment_after: float
     spending_terms: list[Term]
     commitment_terms: list[Term]
+    plan_before: float  # the plan decided last year (% of GDP)
+    plan_after: float  # the plan decided this year
+    plan_terms: list[Term]  # each term's part in this year's plan (plan with it minus plan without it)
     summit_effect: float
     checked: bool  # the recomputed decision matched the model's
 
@@ -103,6 +116,8 @@ def _commitment(decision: Any, i: int) -> float:
 
 def _parts(terms, before, runs, base, i: int, field: str, start: float) -> list[Term]:
     def value(decision):
+        if field == "plan":
+            return float(decision.target[0, i])
         return float(decision.spending[0, i]) if field == "spending" else _commitment(decision, i)
 
     full = value(base) - start
@@ -135,12 +150,18 @@ def explain(model: Any, before: Any, iso3: str) -> Why | None:
     checked = decision is not None and abs(float(decision.spending[0, i]) - member.spending) < 1e-9
     spending_terms: list[Term] = []
     commitment_terms: list[Term] = []
+    plan_terms: list[Term] = []
+    plans = getattr(before, "plans", None)
+    plan_before = float(plans[0, i, 0]) if plans is not None else float("nan")
+    plan_after = float("nan")
     summit = 0.0
     saw: list[tuple[str, str]] = []
     if checked:
         with np.errstate(all="ignore"):
             spending_terms = _parts(SPENDING_TERMS, before, runs, decision, i, "spending", start_spending)
             commitment_terms = _parts(COMMITMENT_TERMS, before, runs, decision, i, "commitment", start_commitment)
+            plan_terms = _parts(PLAN_TERMS, before, runs, decision, i, "plan", 0.0)
+        plan_after = float(decision.target[0, i])
         summit = member.commitment - _commitment(decision, i)
         saw = [
             ("perceived threat", f"{float(decision.threat[0, i]):.2f}"),
@@ -168,7 +189,7 @@ def explain(model: Any, before: Any, iso3: str) -> Why | None:
         iso3=iso3, name=member.name, year=int(model.year), state=state, saw=saw, spending_before=start_spending,
         spending_after=float(member.spending), commitment_before=start_commitment,
         commitment_after=float(member.commitment), spending_terms=spending_terms, commitment_terms=commitment_terms,
-        summit_effect=summit, checked=checked,
+        summit_effect=summit, checked=checked, plan_before=plan_before, plan_after=plan_after, plan_terms=plan_terms,
     )  # fmt: skip
 
 
@@ -202,10 +223,21 @@ def why_html(why: Why) -> str:
     scale_s = max([abs(t.part) for t in why.spending_terms] + [abs(ds), 1e-6])
     scale_c = max([abs(t.part) for t in why.commitment_terms] + [abs(dc), 1e-6])
     parts.append(f"<div class='cs-why-head'>What it saw this year</div><table class='cs-why-state'>{rows(why.saw)}</table>")
+    if why.plan_terms:
+        scale_p = max([abs(t.part) for t in why.plan_terms] + [1e-6])
+        last = f" (last year's plan {why.plan_before:.2f}%)" if np.isfinite(why.plan_before) else ""
+        parts.append(
+            f"<div class='cs-why-head'>This year's plan: {why.plan_after:.2f}% of GDP{last}. Budgets take one to "
+            "three years to reach it. Each row: how many points higher (+) or lower (−) the plan is than it would "
+            "be without that term.</div>"
+            f"<table class='cs-why-terms' data-testid='why-plan'>{bars(why.plan_terms, '', scale_p)}</table>"
+        )
+    outlay = [t for t in why.spending_terms if t.name in OUTLAY_TERMS or abs(t.part) >= 5e-4]
     parts.append(
-        f"<div class='cs-why-head'>Spending: {why.spending_before:.2f}% → {why.spending_after:.2f}% ({ds:+.2f} points)."
-        " Each row: how much more (+) or less (−) it moved than it would have without that term.</div>"
-        f"<table class='cs-why-terms' data-testid='why-spending'>{bars(why.spending_terms, '', scale_s)}</table>"
+        f"<div class='cs-why-head'>Spending this year: {why.spending_before:.2f}% → {why.spending_after:.2f}% "
+        f"({ds:+.2f} points), executing the plans of the last three years. Each row: how much more (+) or less "
+        "(−) it moved than it would have without that term.</div>"
+        f"<table class='cs-why-terms' data-testid='why-spending'>{bars(outlay, '', scale_s)}</table>"
     )
     summit = f" The summit's outcome moved it {why.summit_effect:+.3f}." if abs(why.summit_effect) > 5e-4 else ""
     parts.append(
