@@ -82,7 +82,8 @@ class YearlyPaths:
     summit_due: np.ndarray  # bool
     item_level: np.ndarray  # NaN unless a guideline item is on the agenda
     item_deadline: np.ndarray
-    substantive: np.ndarray  # bool: a guideline item (a unity declaration is symbolic)
+    review: np.ndarray  # bool: a review of the guideline in force is on the agenda
+    substantive: np.ndarray  # bool: a guideline or a review (a unity declaration is symbolic)
     qualified_majority: np.ndarray  # bool: the decision rule in force
     levers: dict[str, np.ndarray]  # coordination, pillar_coordination, partnerships
 
@@ -101,7 +102,8 @@ def yearly_paths(scenarios: Sequence[Scenario]) -> YearlyPaths:
             "summit_due": [p.summit_due(y) for y in years],
             "item_level": [item.level if item else np.nan for item in guideline],
             "item_deadline": [item.deadline if item else np.nan for item in guideline],
-            "substantive": [item is not None for item in guideline],
+            "review": [item is not None and item.item == "review" for item in items],
+            "substantive": [item is not None and item.item in ("guideline", "review") for item in items],
             "qualified_majority": [p.decision_rule.at(y) == "qualified_majority" for y in years],
             **{lever: [getattr(p, lever).at(y) for y in years] for lever in LEVERS},
         }
@@ -119,6 +121,7 @@ def yearly_paths(scenarios: Sequence[Scenario]) -> YearlyPaths:
         summit_due=stacked["summit_due"].astype(bool),
         item_level=stacked["item_level"].astype(float),
         item_deadline=stacked["item_deadline"].astype(float),
+        review=stacked["review"].astype(bool),
         substantive=stacked["substantive"].astype(bool),
         qualified_majority=stacked["qualified_majority"].astype(bool),
         levers={lever: stacked[lever].astype(float) for lever in LEVERS},

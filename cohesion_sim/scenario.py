@@ -44,12 +44,17 @@ class Guideline(BaseModel):
 
 
 class AgendaItem(BaseModel):
-    """What a summit votes on: a new guideline with a deadline, or a unity declaration."""
+    """What a summit votes on: a new guideline with a deadline, a review of the guideline in force, or a unity declaration.
+
+    A guideline and a review are substantive (they bind budgets, so they are costly signals); a
+    review reaffirms the guideline in force (level and deadline unchanged), as the Hague Summit
+    Declaration (2025, para. 3) schedules for 2029. A unity declaration is symbolic.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     year: Year
-    item: Literal["guideline", "unity"] = "guideline"
+    item: Literal["guideline", "review", "unity"] = "guideline"
     level: float | None = Field(default=None, ge=0.0, le=20.0)
     deadline: Year | None = None
 
@@ -66,6 +71,8 @@ class AgendaItem(BaseModel):
     def label(self) -> str:
         if self.item == "guideline":
             return f"{self.level:g}% guideline by {self.deadline}"
+        if self.item == "review":
+            return "review of the guideline in force"
         return "unity declaration"
 
 

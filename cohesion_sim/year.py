@@ -197,19 +197,23 @@ def hold_summit(state: AllianceState, runs: Runs, t: int, due: np.ndarray) -> Su
     member = runs.members_in(state.year)
     level = runs.paths.item_level[:, t]
     is_guideline = np.isfinite(level)
+    # a review reaffirms the guideline in force (if any): allies vote on its level
+    is_review = runs.paths.review[:, t] & np.isfinite(state.level)
+    level = np.where(is_review, state.level, level)
+    binding = is_guideline | is_review  # items that concern the US (burden sharing)
     substantive = runs.paths.substantive[:, t] & due
     spending, gdp = state.spending, state.gdp
-    item_level = np.where(is_guideline[:, None] & (a.armed > 0), np.where(is_guideline, level, 0.0)[:, None], spending)
+    item_level = np.where(binding[:, None] & (a.armed > 0), np.where(binding, level, 0.0)[:, None], spending)
     disengaged = (state.status == DISENGAGED) & (a.us_mask == 0)
     voting = state.commitment
-    voting[:, runs.us] = us_voting_commitment(state.vacuum, state.pressure, is_guideline)
+    voting[:, runs.us] = us_voting_commitment(state.vacuum, state.pressure, binding)
     yes = supports_item(commitment=voting, spending=spending, item_level=item_level, disengaged=disengaged, support_threshold=p.support_threshold, support_slope=p.support_slope)
-    # voters: members; the US only on items that concern it (a guideline), never a veto on European items
-    voters = member[None, :] * np.where(is_guideline[:, None], 1.0, 1.0 - a.us_mask[None, :]) > 0
+    # voters: members; the US only on items that concern it (a guideline or its review), never a veto on European items
+    voters = member[None, :] * np.where(binding[:, None], 1.0, 1.0 - a.us_mask[None, :]) > 0
     qualified_majority = runs.paths.qualified_majority[:, t]
     passed, exempted = summit_decision(
         yes=yes, voters=voters, gdp=gdp, qualified_majority=qualified_majority,
-        allow_exemptions=runs.allow_exemptions & is_guideline, max_exemptions=p.run("max_exemptions"),
+        allow_exemptions=runs.allow_exemptions & binding, max_exemptions=p.run("max_exemptions"),
         member_share=p.run("qmv_member_share"), gdp_share=p.run("qmv_gdp_share"), weight_cap=p.run("qmv_weight_cap"),
     )  # fmt: skip
     passed = passed & due
@@ -232,6 +236,11 @@ def hold_summit(state: AllianceState, runs: Runs, t: int, due: np.ndarray) -> Su
         state.deadline = np.where(adopt, runs.paths.item_deadline[:, t], state.deadline)
         state.path_start = np.where(adopt[:, None], spending, state.path_start)
         state.exempt = np.where(adopt[:, None], exempted * (1.0 - a.us_mask), state.exempt)
+    # a review binds anew: exempted holdouts join the exempt; where it fails, its holdouts have refused the
+    # path in public and are de facto exempt (no one can hold them to it), whereas QMV binds them
+    review_holdouts = np.where((passed & is_review)[:, None], exempted, (failed & is_review)[:, None] & ~yes & voters)
+    if review_holdouts.any():
+        state.exempt = np.maximum(state.exempt, review_holdouts * (1.0 - a.us_mask))
     outcome = np.where(passed, np.where(has_exemptions, PASSED_WITH_EXEMPTIONS, PASSED), FAILED)
     state.summit = np.where(due, outcome, NO_SUMMIT)
     state.summits_held = state.summits_held + due

@@ -6,6 +6,7 @@ Used by the calibration's predictive check figure and by ``validate --uncertaint
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,15 @@ class Predictive:
     levels_2024: pd.DataFrame
     observed_counts: pd.Series  # year -> count (2014-2019 and 2024)
     observed_2024: pd.Series  # iso3 -> % of GDP (allies with armed forces)
+    panel_median: np.ndarray  # (5, N): simulated median per ally, 2015-2019 (for the discrepancy)
+    panel_observed: np.ndarray  # (5, N): observed, 2015-2019 (NaN where no figure)
+    discrepancy: Any = None  # a discrepancy.Discrepancy once one is added to the 2024 levels
+
+    def with_discrepancy(self, seed: int = 0) -> "Predictive":
+        """These runs with the structural discrepancy estimated from their own 2015-2019 residuals added (2024)."""
+        from .discrepancy import add_discrepancy, estimate_discrepancy
+
+        return add_discrepancy(self, estimate_discrepancy(self.panel_median, self.panel_observed), seed=seed)
 
     def intervals(self) -> pd.DataFrame:
         """Per ally: observed 2024 level, simulated median, 50% and 90% intervals, inside_90 and width_90."""
@@ -70,7 +80,9 @@ def run_predictive(posterior, runs: int = 200, seed: int = 0, scenario=HINDCAST,
     observed_counts = pd.Series(_counts(obs.panel, observed_years, obs), index=observed_years)
     observed_counts[2024] = _counts(obs.levels_2024[None, :], (2024,), obs)[0]
     observed_2024 = pd.Series(obs.levels_2024, index=list(iso3))[armed]
-    return Predictive(counts=counts, levels_2024=final, observed_counts=observed_counts, observed_2024=observed_2024)
+    panel_median = np.median(spending[:, [list(years).index(y) for y in PANEL_YEARS], :], axis=0)
+    return Predictive(counts=counts, levels_2024=final, observed_counts=observed_counts, observed_2024=observed_2024,
+                      panel_median=panel_median, panel_observed=obs.panel[1:])  # fmt: skip
 
 
 __all__ = ["HINDCAST", "Predictive", "run_predictive"]

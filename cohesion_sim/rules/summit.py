@@ -11,9 +11,9 @@ def supports_item(*, commitment, spending, item_level, disengaged, support_thres
     return (commitment >= support_threshold + support_slope * gap) & ~np.asarray(disengaged, dtype=bool)
 
 
-def us_voting_commitment(vacuum, pressure, is_guideline):
-    """The US backs a guideline item as long as it presses for burden sharing (max(1 - v, pressure)); anything else by 1 - v."""
-    return np.where(is_guideline, np.maximum(1.0 - vacuum, pressure), 1.0 - vacuum)
+def us_voting_commitment(vacuum, pressure, burden_sharing):
+    """The US backs a burden-sharing item (a guideline or its review) as long as it presses for it (max(1 - v, pressure)); anything else by 1 - v."""
+    return np.where(burden_sharing, np.maximum(1.0 - vacuum, pressure), 1.0 - vacuum)
 
 
 def voting_weights(gdp, weight_cap):
