@@ -37,6 +37,7 @@ from .rules import (
     perceived_threat,
     pillar_share,
     stance_imbalance,
+    review_exemptions,
     summit_commitment,
     summit_decision,
     supports_item,
@@ -201,7 +202,7 @@ def hold_summit(state: AllianceState, runs: Runs, t: int, due: np.ndarray) -> Su
     is_review = runs.paths.review[:, t] & np.isfinite(state.level)
     level = np.where(is_review, state.level, level)
     binding = is_guideline | is_review  # items that concern the US (burden sharing)
-    substantive = runs.paths.substantive[:, t] & due
+    substantive = runs.paths.substantive[:, t] & due & (is_review | ~runs.paths.review[:, t])  # no review without a guideline
     spending, gdp = state.spending, state.gdp
     item_level = np.where(binding[:, None] & (a.armed > 0), np.where(binding, level, 0.0)[:, None], spending)
     disengaged = (state.status == DISENGAGED) & (a.us_mask == 0)
@@ -236,11 +237,9 @@ def hold_summit(state: AllianceState, runs: Runs, t: int, due: np.ndarray) -> Su
         state.deadline = np.where(adopt, runs.paths.item_deadline[:, t], state.deadline)
         state.path_start = np.where(adopt[:, None], spending, state.path_start)
         state.exempt = np.where(adopt[:, None], exempted * (1.0 - a.us_mask), state.exempt)
-    # a review binds anew: exempted holdouts join the exempt; where it fails, its holdouts have refused the
-    # path in public and are de facto exempt (no one can hold them to it), whereas QMV binds them
-    review_holdouts = np.where((passed & is_review)[:, None], exempted, (failed & is_review)[:, None] & ~yes & voters)
-    if review_holdouts.any():
-        state.exempt = np.maximum(state.exempt, review_holdouts * (1.0 - a.us_mask))
+    is_review_due = is_review & due
+    if is_review_due.any():
+        state.exempt = review_exemptions(state.exempt, yes, voters, passed & is_review_due, failed & is_review_due, exempted, a.us_mask)
     outcome = np.where(passed, np.where(has_exemptions, PASSED_WITH_EXEMPTIONS, PASSED), FAILED)
     state.summit = np.where(due, outcome, NO_SUMMIT)
     state.summits_held = state.summits_held + due

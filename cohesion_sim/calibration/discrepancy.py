@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .statistics import PANEL_YEARS
+from .statistics import GUIDELINE, PANEL_YEARS
 
 START = 2014
 
@@ -54,8 +54,6 @@ def estimate_discrepancy(panel_median: np.ndarray, panel_observed: np.ndarray) -
 
 def add_discrepancy(predictive, discrepancy: Discrepancy, seed: int = 0):
     """The same predictive with an independent discrepancy draw added to each run's 2024 level (seeded)."""
-    from .statistics import GUIDELINE
-
     rng = np.random.default_rng(seed)
     levels = predictive.levels_2024
     noisy = levels + rng.normal(0.0, discrepancy.at(2024), size=levels.shape)

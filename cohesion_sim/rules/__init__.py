@@ -40,6 +40,7 @@ from .status import ALIGNED, DISENGAGED, HEDGING, STATUS_NAMES, hedging_drive, n
 from .summit import (
     exemption_tension,
     failure_tension,
+    review_exemptions,
     summit_commitment,
     summit_decision,
     supports_item,

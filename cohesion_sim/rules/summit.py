@@ -70,6 +70,17 @@ def failure_tension(tension, yes, failed, voters, size):
     return np.clip(tension + np.asarray(size)[..., None, None] * pairs, 0.0, 1.0)
 
 
+def review_exemptions(exempt, yes, voters, passed, failed, exempted, us_mask):
+    """A review's holdouts are exempt from then on: exempted if it passes by consensus, de facto if it fails; QMV binds them.
+
+    A holdout that blocks a review has refused the path in public and no one can hold it to it
+    (Spain 2025); a qualified majority removes that veto (Tsebelis 2002).
+    """
+    refused = np.asarray(failed, dtype=bool)[..., None] & ~np.asarray(yes, dtype=bool) & np.asarray(voters, dtype=bool)
+    holdouts = np.where(np.asarray(passed, dtype=bool)[..., None], exempted, refused)
+    return np.maximum(exempt, holdouts * (1.0 - np.asarray(us_mask)))
+
+
 def exemption_tension(tension, exempted, size):
     """An exemption adds ``size`` to the tension between each exempted ally and every ally that is not exempted."""
     exempted = np.asarray(exempted, dtype=bool)
