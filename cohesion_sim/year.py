@@ -239,7 +239,8 @@ def hold_summit(state: AllianceState, runs: Runs, t: int, due: np.ndarray) -> Su
         state.exempt = np.where(adopt[:, None], exempted * (1.0 - a.us_mask), state.exempt)
     is_review_due = is_review & due
     if is_review_due.any():
-        state.exempt = review_exemptions(state.exempt, yes, voters, passed & is_review_due, failed & is_review_due, exempted, a.us_mask)
+        reviewed = review_exemptions(yes, voters, passed, failed, exempted, a.us_mask)
+        state.exempt = np.where(is_review_due[:, None], reviewed, state.exempt)
     outcome = np.where(passed, np.where(has_exemptions, PASSED_WITH_EXEMPTIONS, PASSED), FAILED)
     state.summit = np.where(due, outcome, NO_SUMMIT)
     state.summits_held = state.summits_held + due

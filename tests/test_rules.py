@@ -240,6 +240,22 @@ def test_summit_rules():
     assert support.tolist() == [True, False, False]
 
 
+def test_a_review_re_decides_who_is_held_to_the_path():
+    """Holdouts of a review are exempt, everyone else is bound (an ally exempted earlier rejoins); QMV binds all."""
+    yes = np.array([[True, False, True, True], [True, False, True, True], [True, False, False, True]])
+    voters = np.ones((3, 4), dtype=bool)
+    us_mask = np.array([0.0, 0.0, 0.0, 1.0])
+    # run 0: failed under consensus; run 1: passed by qualified majority; run 2: passed by consensus with exemptions
+    passed, failed = np.array([False, True, True]), np.array([True, False, False])
+    exempted = np.array([[False] * 4, [False] * 4, [False, True, True, False]])
+    after = R.review_exemptions(yes, voters, passed, failed, exempted, us_mask)
+    assert after.tolist() == [[0, 1, 0, 0], [0, 0, 0, 0], [0, 1, 1, 0]]
+    # the US is never exempt, even when it holds out of a failed review
+    us_out = R.review_exemptions(np.array([True, True, True, False]), np.ones(4, dtype=bool), False, True,
+                                 np.zeros(4, dtype=bool), us_mask)  # fmt: skip
+    assert us_out.tolist() == [0, 0, 0, 0]
+
+
 def test_rules_broadcast_over_runs():
     """The same call on (R, N) arrays equals the per-ally scalar calls (what the batch engine relies on)."""
     rng = np.random.default_rng(0)

@@ -41,8 +41,6 @@ def test_s6_free_riding_and_threat():
     check(sig.s6_free_riding_and_threat())
 
 
-@pytest.mark.xfail(strict=True, reason="not met yet: qualified majority adopted in 2026 changes nothing on volatile_us "
-                   "(no substantive item is voted after the 2025 Hague pledge); the other three levers pass")
 def test_s7_levers_act_through_the_dynamics():
     check(sig.s7_levers())
 

@@ -57,16 +57,3 @@ def test_discrepancy_widens_intervals_only_from_panel_residuals_and_is_seeded():
     # the estimate never reads 2024: moving the observed 2024 levels leaves it unchanged
     moved = dataclasses.replace(pred, observed_2024=pred.observed_2024 + 1.0)
     assert moved.with_discrepancy().discrepancy == pred.with_discrepancy().discrepancy
-
-
-def test_a_review_with_no_guideline_in_force_changes_nothing():
-    from cohesion_sim.model import AllianceModel
-    from cohesion_sim.scenario_files import load_scenario
-
-    finals = []
-    for item in ("review", "unity"):
-        model = AllianceModel(load_scenario("baseline", guideline=None, agenda=[{"year": 2026, "item": item}]), seed=4)
-        while model.running:
-            model.step()
-        finals.append((model.metrics["cohesion"], model.metrics["mean_spending"]))
-    assert finals[0] == finals[1]

@@ -197,7 +197,8 @@ def write_report(report: LeversReport, manifest: dict, *, n_done: int, matrices:
     best = table.iloc[0]
     none = table[table["package"] == NO_LEVER]
     share = float(best["satisficing"])
-    standard_error = (share * (1 - share) / max(n_done, 1)) ** 0.5
+    # the largest binomial standard error (a share of one half): a share of 100% is not known to +-0
+    standard_error = (0.25 / max(n_done, 1)) ** 0.5
     lines = [f"# {spec['title']}", ""]
     levers_from = manifest["levers_from"]
     when = (f"from {levers_from}" if manifest["dated_levers"] else
@@ -258,9 +259,9 @@ def write_report(report: LeversReport, manifest: dict, *, n_done: int, matrices:
               "sampled futures, not probabilities of what the US will do.",
               "- Claims beyond the model. The levers act only through the model's mechanisms (coordination "
               "lowers tension, majority voting changes which summit items pass, the pillar links hedgers, "
-              "partners add provision); none of these effect sizes is estimated from data.",
-              f"- Fine distinctions. With {n_done} futures a satisficing share has a sampling error of about "
-              f"+-{100 * standard_error:.0f} points (binomial), and each future has {spec['replicates']} replicate(s); "
+              "partners add intelligence sharing); none of these effect sizes is estimated from data.",
+              f"- Fine distinctions. With {n_done} futures a satisficing share has a sampling error of up to "
+              f"+-{100 * standard_error:.1f} points (binomial), and each future has {spec['replicates']} replicate(s); "
               "compare packages by large gaps and by regret, not by a point or two.",
               ]  # fmt: skip
     if not manifest.get("posterior"):

@@ -70,15 +70,18 @@ def failure_tension(tension, yes, failed, voters, size):
     return np.clip(tension + np.asarray(size)[..., None, None] * pairs, 0.0, 1.0)
 
 
-def review_exemptions(exempt, yes, voters, passed, failed, exempted, us_mask):
-    """A review's holdouts are exempt from then on: exempted if it passes by consensus, de facto if it fails; QMV binds them.
+def review_exemptions(yes, voters, passed, failed, exempted, us_mask):
+    """A review re-decides who is held to the path: its holdouts are exempt (exempted if it passes by consensus,
+    de facto if it fails), every other ally is bound; a qualified majority binds them all.
 
     A holdout that blocks a review has refused the path in public and no one can hold it to it
-    (Spain 2025); a qualified majority removes that veto (Tsebelis 2002).
+    (Spain 2025); an ally exempted earlier that now backs the path rejoins it, so an exemption is
+    not an absorbing state; a qualified majority removes the veto and the opt-outs (Tsebelis 2002).
+    Returns the exempt flags after the review (the caller keeps the old ones where no review was held).
     """
     refused = np.asarray(failed, dtype=bool)[..., None] & ~np.asarray(yes, dtype=bool) & np.asarray(voters, dtype=bool)
     holdouts = np.where(np.asarray(passed, dtype=bool)[..., None], exempted, refused)
-    return np.maximum(exempt, holdouts * (1.0 - np.asarray(us_mask)))
+    return holdouts * (1.0 - np.asarray(us_mask))
 
 
 def exemption_tension(tension, exempted, size):
