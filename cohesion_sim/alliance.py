@@ -133,7 +133,7 @@ def build_alliance(params: Scenario, data_year: int, allies, debt, rivalries) ->
         exposure=np.column_stack([east, south, hybrid]),
         debt=debt,
         space=space,
-        max_rise=fiscal_max_rise(space, params.max_rise_low, params.max_rise_high),
+        max_rise=fiscal_max_rise(space, params.max_rise_low),
         rivalry=rivalry,
         rivalry_threat=params.rivalry_threat * rivalry.max(axis=1),
         us_index=us,
@@ -290,7 +290,7 @@ def starting_state(alliance: Alliance, params: Scenario, tension: np.ndarray | N
     reliability = reliability_rest_point(vacuum, tension[:, us])
     entrapment = priority_divergence(priorities, agenda)
     peers = (1 - identity) * (armed * member)[None, :]
-    grievance = burden_grievance(spending=spending, threat=threat, peer_spending=spending[None, :], peer_threat=threat[None, :], peer_mask=peers, bandwidth=p.peer_threat_bandwidth) * armed
+    grievance = burden_grievance(spending=spending, threat=threat, peer_spending=spending[None, :], peer_threat=threat[None, :], peer_mask=peers) * armed
     europeans = (1 - identity) * ((1 - alliance.us_mask) * member)[None, :]
     european_tension = np.sum(tension * europeans, axis=1) / np.maximum(europeans.sum(axis=1), 1)
     fear = abandonment_fear(threat, reliability, vacuum)

@@ -31,7 +31,7 @@ from .schedules import threat_levels
 #: Parameters the rules apply per pair of allies (on tension rows): shape (R, 1, 1).
 PAIR_PARAMETERS = frozenset(
     {
-        "peer_threat_bandwidth", "coordination", "pillar_coordination", "partner_intelligence", "tension_decay",
+        "coordination", "pillar_coordination", "partner_intelligence", "tension_decay",
         "grievance_tension", "divergence_tension", "pressure_tension", "coordination_effect", "rivalry_tension",
         "balance_tension", "pillar_friction",
     }
@@ -228,7 +228,7 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
         if id(s) in per_object:
             continue
         key = (s.east_distance_km, s.east_border_bonus, s.south_coast_exposure, s.hybrid_exposure, s.us_spending,
-               s.debt_limit, s.max_rise_low, s.max_rise_high, s.rivalry_threat)  # fmt: skip
+               s.debt_limit, s.max_rise_low, s.rivalry_threat)  # fmt: skip
         if key not in structures:
             structures[key] = build_alliance(s, data_year, data.allies, data.debt, data.rivalries)
         alliance = structures[key]

@@ -168,7 +168,6 @@ class Scenario(BaseModel):
     # --- guidelines and summits --------------------------------------------------------------
     guideline: Guideline | None = Field(default=None, description="guideline in force at the start")
     agenda: tuple[AgendaItem, ...] = ()
-    summit_interval: int = param(1, 1, 10, "years between summits; NATO meets about yearly")
     decision_rule: DecisionRule = Field(
         default=DecisionRule(), description="consensus or qualified_majority; dated: {before, after, year} (a lever)"
     )
@@ -209,7 +208,6 @@ class Scenario(BaseModel):
     # --- budget inertia ---------------------------------------------------------------------------
     adjustment_speed: float = param(0.7, 0.3, 1, "share of the gap to the target closed in one budget year")
     max_rise_low: float = param(0.2, 0.05, 0.8, "largest yearly rise (points of GDP) of an ally with no fiscal space")
-    max_rise_high: float = param(1.0, 0.5, 1.5, "largest yearly rise with full fiscal space; Poland 2022-23 was about +1.0")
     debt_limit: float = param(
         140.0, 100, 200, "government debt (% of GDP) at which fiscal space is gone; it is full at the EU's 60% rule"
     )
@@ -246,7 +244,6 @@ class Scenario(BaseModel):
         0.2, 0.05, 1, "yearly change (points) that moves an ally below the guideline from 'holding still' (1/2) to fully "
         "keeping pace (rise of half this) or not at all (fall of half this): Wales's 'halt any decline, move towards'",
     )
-    peer_threat_bandwidth: float = param(0.15, 0.05, 0.5, "threat difference within which allies count as peers")
 
     # --- tension ---------------------------------------------------------------------------------------
     tension_decay: float = param(0.2, 0.05, 0.5, "share of tension that fades each year (delta)")
@@ -293,7 +290,6 @@ class Scenario(BaseModel):
         description="investment in ties to non-NATO democracies; 0 disables partners (a lever: number or schedule)",
     )
     partner_tie_rate: float = param(0.2, 0.05, 0.5, "yearly tie growth at full investment (doubled for hedgers)")
-    partner_tie_decay: float = param(0.05, 0, 0.2, "share of ties that fade each year")
     partner_intelligence: float = param(
         0.5, 0, 1, "extra coordination between two allies tied to the same partners (shared intelligence)"
     )
@@ -316,9 +312,6 @@ class Scenario(BaseModel):
             problems.append((("trust_gain", "trust_loss"),
                              f"trust_loss: {self.trust_loss} is below trust_gain {self.trust_gain}; trust is lost faster "
                              "than it is regained (MODEL.md), so trust_loss must be at least trust_gain"))  # fmt: skip
-        if self.max_rise_high < self.max_rise_low:
-            problems.append((("max_rise_low", "max_rise_high"),
-                             f"max_rise_high: {self.max_rise_high} is below max_rise_low {self.max_rise_low}"))  # fmt: skip
         if self.data_year is None and start < 2014:
             problems.append((("data_year", "start_year"),
                              f"data_year: no data for a start before 2014 (start_year {start}); set data_year"))  # fmt: skip
@@ -376,8 +369,8 @@ class Scenario(BaseModel):
         return None
 
     def summit_due(self, year: int) -> bool:
-        """A summit meets every ``summit_interval`` years, and in any year with an agenda item."""
-        return (year - self.start_year) % self.summit_interval == 0 or self.agenda_for(year) is not None
+        """A summit votes in every year with an agenda item (a symbolic declaration in between would change nothing)."""
+        return self.agenda_for(year) is not None
 
 
 __all__ = ["AgendaItem", "Dispute", "Guideline", "Scenario", "Values"]

@@ -354,6 +354,17 @@ def _allowed(loc: tuple, ctx: dict) -> str:
     return f"allowed >= {low:g}" if low is not None else f"allowed <= {high:g}"
 
 
+#: Fields of earlier versions that were removed because they moved nothing, and why (a clearer error than "unknown").
+RETIRED_FIELDS = {
+    "summit_interval": "summits meet in the years of the agenda's items; yearly symbolic declarations changed nothing "
+    "(docs/ODD.md, 7.11)",
+    "peer_threat_bandwidth": "outcomes did not move with it anywhere over 0.05-0.5, so it is fixed at 0.15 "
+    "(rules.commitment.PEER_THREAT_BANDWIDTH)",
+    "max_rise_high": "outcomes did not move with it over 0.5-1.5, even under a sudden threat, so the largest yearly rise "
+    "with full fiscal space is fixed at 1.0 point (Poland 2022-23; rules.spending.MAX_RISE_FULL_SPACE)",
+    "partner_tie_decay": "outcomes did not move with it anywhere over 0-0.2, so it is fixed at 0.05 (rules.partners.TIE_DECAY)",
+}
+
 def _describe(error: dict) -> str:
     """One readable sentence for one pydantic error; never raises."""
     loc = tuple(error["loc"])
@@ -368,6 +379,8 @@ def _describe_kind(error: dict, loc: tuple, field: str) -> str:
     kind, value = error["type"], error.get("input")
     shown = quote(value)
     if kind == "extra_forbidden":
+        if len(loc) == 1 and loc[0] in RETIRED_FIELDS:
+            return f"field '{field}' was removed: {RETIRED_FIELDS[loc[0]]}; remove it"
         names = _all_field_names(Scenario) | {"extends"}
         hint = difflib.get_close_matches(str(loc[-1])[:100], sorted(names), n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""

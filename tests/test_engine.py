@@ -60,7 +60,6 @@ def perturbed(base: Scenario, rng: np.random.Generator) -> Scenario:
         high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
         if low is not None and high is not None:
             overrides[field] = float(np.clip(value * rng.uniform(0.7, 1.3), low, high))
-    overrides["max_rise_high"] = max(overrides["max_rise_high"], overrides["max_rise_low"])
     overrides["decision_rule"] = str(rng.choice(["consensus", "qualified_majority"]))
     overrides["allow_exemptions"] = bool(rng.integers(2))
     overrides["max_exemptions"] = int(rng.integers(0, 4))

@@ -161,14 +161,14 @@ def mixed_types(rng):
 
 def infinite_bound(rng):
     bound = rng.choice([".inf", "-.inf", ".nan"])
-    field = rng.choice(["max_exemptions", "coordination", "summit_interval"])
+    field = rng.choice(["max_exemptions", "coordination", "budget_lag"])
     return rng.choice([f"parameters:\n  {field}: {{range: [0, {bound}]}}\n",
                        f"parameters:\n  {field}: {{distribution: normal, mean: {bound}, sd: 1}}\n"])  # fmt: skip
 
 
 def huge_design(rng):
     names = [name for name, low, high in BOUNDED if high > low and name not in FIXED_FIELDS + ("trust_loss",
-             "trust_gain", "max_rise_low", "max_rise_high", "max_exemptions", "summit_interval")][:20]  # fmt: skip
+             "trust_gain", "max_rise_low", "max_exemptions", "budget_lag")][:20]  # fmt: skip
     assert len(names) == 20
     d = rng.randint(2, len(names))
     params = "".join(f"  {name}: {{values: [{low}, {high}]}}\n" for name, low, high in

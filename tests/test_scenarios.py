@@ -64,6 +64,13 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
     assert "unknown field 'coordinaton'; did you mean 'coordination'?" in message
 
 
+def test_a_removed_field_says_why_it_went(tmp_path):
+    message = error_for(write(tmp_path, "extends: baseline\nsummit_interval: 2\n"))
+    assert str(tmp_path / "s.yaml") in message
+    assert "field 'summit_interval' was removed: summits meet in the years of the agenda's items" in message
+    assert message.endswith("remove it")
+
+
 def test_nested_unknown_key(tmp_path):
     message = error_for(write(tmp_path, "threat: {east: 0.5, nort: 0.2}\n"))
     assert "unknown field 'threat.nort'" in message
@@ -91,7 +98,7 @@ def test_impossible_schedules_and_years(tmp_path):
     assert "agenda[0].year" in error_for(write(tmp_path, "agenda: [{year: 2020, level: 3, deadline: 2030}]\n"))
     assert "needs both 'level' and 'deadline'" in error_for(write(tmp_path, "agenda: [{year: 2026, level: 3}]\n"))
     assert "deadline 2020 is before" in error_for(write(tmp_path, "guideline: {level: 2, adopted: 2024, deadline: 2020}\n"))
-    assert "max_rise_high" in error_for(write(tmp_path, "max_rise_low: 0.8\nmax_rise_high: 0.6\n"))
+    assert "field 'trust_loss': 0.2 is below trust_gain 0.3" in error_for(write(tmp_path, "trust_gain: 0.3\ntrust_loss: 0.2\n"))
 
 
 def test_malformed_yaml_names_line_and_column(tmp_path):

@@ -71,9 +71,32 @@ def test_latin_hypercube_covers_every_range_once_per_stratum():
     assert all(p["trust_loss"] >= p["trust_gain"] for p in points)
 
 
-def test_mechanism_sweep_flags_an_inert_constant_and_a_working_one():
-    """The sweep's verdicts: summit_interval no longer acts (symbolic summits change nothing); coordination does."""
-    effects = {e.name: e for e in sig.mechanism_sweep(points=3, seeds=4, names=["summit_interval", "coordination"])}
-    assert effects["coordination"].inert is False
-    assert effects["summit_interval"].inert is True
+def test_mechanism_sweep_tells_acting_dormant_and_inert_constants_apart():
+    """Coordination acts; the cap on economic weight under qualified majority cannot act where the alliance
+    decides by consensus, but acts where a withdrawn US votes against a review under QMV (dormant); swept
+    again where nothing new happens, it is inert."""
+    from cohesion_sim.validation.mechanisms import CONDITIONS, Condition, mechanism_sweep
+
+    kw = dict(scenarios=("baseline",), points=3, seeds=4)
+    effects = {e.name: e for e in mechanism_sweep(names=["coordination", "qmv_weight_cap"], **kw)}
+    assert not effects["coordination"].still and not effects["coordination"].inert
+    assert effects["coordination"].condition is None  # a constant that acts needs no condition
     assert effects["coordination"].collapsed_runs == 0
+    cap = effects["qmv_weight_cap"]
+    assert cap.still and max(cap.moves.values()) == 0.0
+    assert cap.dormant and not cap.inert and cap.condition is CONDITIONS["qmv_weight_cap"]
+    assert cap.line().startswith("DORMT") and "where a withdrawn US" in cap.line()
+    nowhere = {"qmv_weight_cap": Condition("baseline", {}, "nothing changes")}
+    (again,) = mechanism_sweep(names=["qmv_weight_cap"], conditions=nowhere, **kw)
+    assert again.inert and again.line().startswith("INERT")
+    # a rivalry acts on its pair: the condition watches Greece's tension, which the headlines cannot see
+    (rivalry,) = mechanism_sweep(names=["rivalry_tension"], **kw)
+    assert rivalry.dormant and "baseline:GRC.mean_tension" in rivalry.condition_moves
+
+def test_a_start_that_breaks_the_2024_alliance_is_told_apart_from_the_scenario():
+    """S4 keeps points whose start has every ally engaged, as in 2024; the US stance (an experiment) never decides it."""
+    from cohesion_sim.scenario_files import load_scenario
+
+    broken = load_scenario("baseline", commitment_bias=0.0, exit_commitment=0.4, commitment_from_tension=5.0)
+    engaged = sig._starts_engaged([load_scenario("baseline"), broken, load_scenario("baseline", vacuum=0.95)])
+    assert engaged.tolist() == [True, False, True]

@@ -32,6 +32,7 @@ def test_examples_include_a_small_sweep_and_a_sobol_study():
     "change, message",
     [
         ({"parameters": {"coordinaton": {"range": [0, 1]}}}, "parameters.coordinaton': no such scenario field; did you mean 'coordination'"),
+        ({"parameters": {"summit_interval": {"values": [1, 2]}}}, "parameters.summit_interval': no such scenario field: it was removed (summits meet"),
         ({"parameters": {"coordination": {"range": [0, 2]}}}, "value 2.0 is invalid: field 'coordination.level': 2.0 is out of range; allowed 0 to 1"),
         ({"parameters": {"coordination": {"range": [1, 0]}}}, "range [1, 0] must have low < high"),
         ({"parameters": {"coordination": {"rnge": [0, 1]}}}, "give {range: [low, high]}, {values: [...]}"),

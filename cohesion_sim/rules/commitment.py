@@ -27,7 +27,12 @@ def alliance_agenda(us_focus, european_priorities, vacuum):
     return (1.0 - vacuum) * us_focus + vacuum * european_priorities
 
 
-def burden_grievance(*, spending, threat, peer_spending, peer_threat, peer_mask, bandwidth):
+#: Threat difference within which allies count as peers. Fixed, not a scenario constant: outcomes do not move
+#: beyond seed noise anywhere over 0.05-0.5 (the mechanism sweep, issue 9), so the choice is not a lever.
+PEER_THREAT_BANDWIDTH = 0.15
+
+
+def burden_grievance(*, spending, threat, peer_spending, peer_threat, peer_mask, bandwidth=PEER_THREAT_BANDWIDTH):
     """How far i spends above peers of similar threat (threat-similarity-weighted mean), in points of GDP."""
     similarity = np.exp(-(((np.asarray(threat)[..., None] - peer_threat) / bandwidth) ** 2)) * peer_mask
     weight = np.sum(similarity, axis=-1)

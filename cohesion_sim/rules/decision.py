@@ -177,7 +177,7 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
     # two commitments
     entrapment = priority_divergence(own.priorities, world.agenda)
     peers = (1.0 - own.self_mask) * view.armed * view.member
-    grievance = burden_grievance(spending=own.spending, threat=threat, peer_spending=view.spending, peer_threat=view.threat, peer_mask=peers, bandwidth=p.peer_threat_bandwidth) * own.armed
+    grievance = burden_grievance(spending=own.spending, threat=threat, peer_spending=view.spending, peer_threat=view.threat, peer_mask=peers) * own.armed
     europeans = (1.0 - own.self_mask) * (1.0 - view.us_mask) * view.member
     european_tension = np.sum(own.tension_row * europeans, axis=-1) / np.maximum(np.sum(europeans, axis=-1), 1.0)
     transatlantic = commitment_update(own.transatlantic, transatlantic_target(
@@ -221,7 +221,7 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
         status=own.status, drive=drive, threshold=own.hedge_threshold, commitment=overall_commitment(transatlantic, european),
         margin=p.status_margin, exit_commitment=p.exit_commitment,
     )  # fmt: skip
-    ties = partner_ties_update(own.partner_ties, p.partnerships, hedging, p.partner_tie_rate, p.partner_tie_decay)
+    ties = partner_ties_update(own.partner_ties, p.partnerships, hedging, p.partner_tie_rate)
     return Decision(
         threat=threat, reliability=reliability, fear=fear, provision=provision, need=need, target=target,
         spending=spending, transatlantic=transatlantic, european=european, tension_row=tension_row, status=status,

@@ -62,7 +62,13 @@ def fiscal_space(debt, debt_limit, debt_reference=60.0):
     return np.clip((debt_limit - np.asarray(debt, dtype=float)) / span, 0.0, 1.0)
 
 
-def fiscal_max_rise(space, max_rise_low, max_rise_high):
+#: Largest yearly rise with full fiscal space, points of GDP (Poland 2022-23 was about +1.0). Fixed, not a scenario
+#: constant: over 0.5-1.5 it moved no output materially even under a sudden threat with the US gone (at most 0.001
+#: of the European share; the mechanism sweep, issue 9): lags and adjustment speed keep rises below it.
+MAX_RISE_FULL_SPACE = 1.0
+
+
+def fiscal_max_rise(space, max_rise_low, max_rise_high=MAX_RISE_FULL_SPACE):
     """Largest yearly rise, points of GDP: from ``max_rise_low`` with no fiscal space to ``max_rise_high`` with full space."""
     return max_rise_low + (max_rise_high - max_rise_low) * space
 

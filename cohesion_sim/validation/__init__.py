@@ -8,7 +8,7 @@ from importlib import import_module
 _EXPORTS = {
     "HindcastResult": ".hindcast", "run_hindcast": ".hindcast", "THEORY_CHECKS": ".theory", "CheckResult": ".theory",
     "run_theory_checks": ".theory", "Signature": ".signatures", "run_signatures": ".signatures",
-    "mechanism_sweep": ".signatures",
+    "mechanism_sweep": ".mechanisms",
 }  # fmt: skip
 
 

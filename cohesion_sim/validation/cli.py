@@ -12,7 +12,8 @@ def register(subparsers) -> None:
     parser.add_argument("--only", default="", help="comma-separated signatures to run, e.g. S1,S8 (default: all)")
     parser.add_argument(
         "--mechanisms", action="store_true",
-        help="sweep every behavioural constant over its documented range; flag inert constants and collapsed runs",
+        help="sweep every behavioural constant over its range in every built-in scenario (and, if still, where its "
+        "condition holds); flag inert constants and collapsed runs",
     )  # fmt: skip
     parser.add_argument("--points", type=int, default=5, help="values per constant in --mechanisms (default 5)")
     parser.add_argument("--seeds", type=int, default=10, help="seeds per value in --mechanisms (default 10)")
@@ -25,7 +26,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from ..cli import CliError
-    from .signatures import SIGNATURES, mechanism_sweep
+    from .mechanisms import mechanism_sweep
+    from .signatures import SIGNATURES
 
     if args.uncertainty:
         from .uncertainty import format_uncertainty, run_uncertainty, write_uncertainty
@@ -43,8 +45,11 @@ def run(args) -> int:
         for effect in effects:
             print(effect.line())
         inert = [e.name for e in effects if e.inert]
+        dormant = [e.name for e in effects if e.dormant]
         collapsed = sum(e.collapsed_runs for e in effects)
-        print(f"\n{len(inert)} inert constant(s): {', '.join(inert) or 'none'}; {collapsed} run(s) ended in collapse")
+        print(f"\n{len(inert)} inert constant(s): {', '.join(inert) or 'none'}; {len(dormant)} dormant (still in every "
+              f"built-in scenario, acting where their condition holds): {', '.join(dormant) or 'none'}; "
+              f"{collapsed} run(s) ended in collapse")
         return 1 if inert or collapsed else 0
     names = [n.strip().upper() for n in args.only.split(",") if n.strip()] or list(SIGNATURES)
     unknown = [n for n in names if n not in SIGNATURES]
