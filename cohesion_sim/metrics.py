@@ -34,7 +34,7 @@ def cohesion(weights):
 def connectivity(weights):
     """Algebraic connectivity (Fiedler value) of the weighted graph divided by N; 1 for a complete graph of unit weights."""
     n = weights.shape[-1]
-    laplacian = -weights.copy()
+    laplacian = np.negative(weights)
     laplacian[..., np.arange(n), np.arange(n)] = np.sum(weights, axis=-1)
     return np.linalg.eigvalsh(laplacian)[..., 1] / n
 

@@ -24,7 +24,7 @@ import numpy as np
 from .alliance import (
     Alliance, build_alliance, dispute_matrices, start_tension, start_tension_key, starting_guideline, starting_state,
 )  # fmt: skip
-from .rules import lag_weights
+from .rules import PairEntries, lag_weights
 from .scenario import Scenario
 from .schedules import threat_levels
 
@@ -44,16 +44,28 @@ def _shaped(name: str, values: np.ndarray) -> np.ndarray:
     return values[:, None, None] if name in PAIR_PARAMETERS else values[:, None]
 
 
+def distinct_scenarios(scenarios: Sequence[Scenario]) -> tuple[list[Scenario], np.ndarray]:
+    """The distinct scenario objects, and each run's position among them: set-up work is done once per object."""
+    position: dict[int, int] = {}
+    distinct: list[Scenario] = []
+    for s in scenarios:
+        if id(s) not in position:
+            position[id(s)] = len(distinct)
+            distinct.append(s)
+    return distinct, np.array([position[id(s)] for s in scenarios], dtype=np.intp)
+
+
 class RunParameters:
     """A scenario's numeric fields for R runs, shaped by the module's convention (``p.coordination`` etc.)."""
 
     def __init__(self, scenarios: Sequence[Scenario]):
         self._flat: dict[str, np.ndarray] = {}
+        distinct, position = distinct_scenarios(scenarios)
         for name in Scenario.model_fields:
             value = getattr(scenarios[0], name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 continue
-            values = np.array([getattr(s, name) for s in scenarios], dtype=float)
+            values = np.array([getattr(s, name) for s in distinct], dtype=float)[position]
             self._flat[name] = values
             setattr(self, name, _shaped(name, values))
         # derived: weights of the decisions taken 1, 2, 3 years ago in this year's outlays, shape (R, 1, 3)
@@ -108,12 +120,9 @@ def yearly_paths(scenarios: Sequence[Scenario]) -> YearlyPaths:
             **{lever: [getattr(p, lever).at(y) for y in years] for lever in LEVERS},
         }
 
-    cache: dict[int, dict] = {}
-    for s in scenarios:  # runs that share a scenario object share its paths (evaluated once)
-        if id(s) not in cache:
-            cache[id(s)] = one(s)
-    rows = [cache[id(s)] for s in scenarios]
-    stacked = {key: np.array([row[key] for row in rows]) for key in rows[0]}
+    distinct, position = distinct_scenarios(scenarios)  # runs that share a scenario object share its paths
+    rows = [one(s) for s in distinct]
+    stacked = {key: np.array([row[key] for row in rows])[position] for key in rows[0]}
     return YearlyPaths(
         vacuum=stacked["vacuum"].astype(float),
         pressure=stacked["pressure"].astype(float),
@@ -163,7 +172,7 @@ class Runs:
     exposure: np.ndarray  # (R, N, 3)
     space: np.ndarray  # (R, N) fiscal space from debt, in [0, 1]
     max_rise: np.ndarray  # (R, N) largest yearly rise fiscal space allows
-    rivalry: np.ndarray  # (R, N, N) standing rivalries (data)
+    rivalry: PairEntries  # (R, N, N) standing rivalries (data), kept as the few pairs that have one
     rivalry_threat: np.ndarray  # (R, N) threat from a rival ally
     disputes: tuple[dict[int, np.ndarray], ...]  # per run {year: (N, N)}
     starts: tuple  # per run StartingState
@@ -198,7 +207,7 @@ class Runs:
 
     def disputes_in(self, year: int):
         """This year's dispute tension, shape (R, N, N), or 0.0 when no run has a dispute this year."""
-        if not any(year in d for d in self.disputes):
+        if not any(self.disputes) or not any(year in d for d in self.disputes):  # the first test is C-fast
             return 0.0
         zeros = np.zeros((self.n, self.n))
         return np.stack([d.get(year, zeros) for d in self.disputes])
@@ -242,7 +251,9 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
     structure = [setup[0] for setup in setups]
     params = RunParameters(scenarios)
     count = len(scenarios)
-    enabled = any(s.partnerships.at(y) > 0 for s in scenarios for y in range(s.start_year, s.end_year + 1))
+    enabled = any(
+        s.partnerships.at(y) > 0 for s in distinct_scenarios(scenarios)[0] for y in range(s.start_year, s.end_year + 1)
+    )
     partners = tuple(data.partners) if enabled else ()
     return Runs(
         scenarios=tuple(scenarios),
@@ -253,7 +264,7 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
         exposure=np.stack([a.exposure for a in structure]),
         space=np.stack([a.space for a in structure]),
         max_rise=np.stack([a.max_rise for a in structure]),
-        rivalry=np.stack([a.rivalry for a in structure]),
+        rivalry=PairEntries.from_dense(np.stack([a.rivalry for a in structure])),
         rivalry_threat=np.stack([a.rivalry_threat for a in structure]),
         disputes=tuple(setup[2] for setup in setups),
         starts=tuple(setup[1] for setup in setups),

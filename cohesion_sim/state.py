@@ -64,7 +64,7 @@ class AllianceState:
 def initial_state(runs: Runs) -> AllianceState:
     """The start year of every run: each run's calibrated starting state (:func:`alliance.starting_state`)."""
     starts = runs.starts
-    stack = lambda name: np.stack([getattr(s, name) for s in starts]).astype(float)  # noqa: E731
+    stack = lambda name: np.stack([getattr(s, name) for s in starts]).astype(float, copy=False)  # noqa: E731
     count, us = runs.count, runs.us
     status = stack("status")
     status[:, us] = ALIGNED

@@ -27,6 +27,7 @@ from .rules import (
     AllianceView,
     AllyState,
     Decision,
+    UsPairs,
     YearContext,
     decide_member,
     erratic_change,
@@ -70,7 +71,7 @@ class YearInputs:
     context: YearContext
     priorities: np.ndarray  # (R, N, 4)
     divergence: np.ndarray  # (R, N, N)
-    shortfall_pairs: np.ndarray  # (R, N, N)
+    shortfall_pairs: UsPairs  # (R, N, N), nonzero on US-ally pairs only
     member: np.ndarray  # (N,)
     erratic: np.ndarray  # (R,)
 
@@ -123,9 +124,9 @@ def environment(state: AllianceState, runs: Runs, t: int) -> None:
     state.tau = runs.paths.tau[:, t]
 
 
-def shortfall_pairs(shortfalls: np.ndarray, us_mask: np.ndarray) -> np.ndarray:
-    """Each ally's shortfall on its pair with the US, in both rows of the pair, 0 elsewhere: shape (R, N, N)."""
-    return us_mask[None, None, :] * shortfalls[:, :, None] + us_mask[None, :, None] * shortfalls[:, None, :]
+def shortfall_pairs(shortfalls: np.ndarray, us_mask: np.ndarray) -> UsPairs:
+    """Each ally's shortfall on its pair with the US, in both rows of the pair, 0 elsewhere: an (R, N, N) term as (R, N)."""
+    return UsPairs(int(np.flatnonzero(us_mask > 0)[0]), column=shortfalls, row=shortfalls)
 
 
 def year_inputs(state: AllianceState, runs: Runs, year: int, erratic: np.ndarray) -> YearInputs:

@@ -47,7 +47,15 @@ from .summit import (
     us_voting_commitment,
     voting_weights,
 )
-from .tension import pair_coordination, stance_imbalance, symmetrize_tension, tension_rest_point, tension_row_update
+from .tension import (
+    PairEntries,
+    UsPairs,
+    pair_coordination,
+    stance_imbalance,
+    symmetrize_tension,
+    tension_rest_point,
+    tension_row_update,
+)
 from .threat import (
     abandonment_fear,
     current_priorities,

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import norm_last, sum_last
+
 
 def priority_divergence(priorities_a, priorities_b):
     """1 - cosine similarity of two priority vectors, in [0, 1] for non-negative priorities."""
     a = np.asarray(priorities_a, dtype=float)
     b = np.asarray(priorities_b, dtype=float)
-    norms = np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1)
-    cosine = np.sum(a * b, axis=-1) / np.maximum(norms, 1e-12)
+    norms = norm_last(a) * norm_last(b)
+    cosine = sum_last(a * b) / np.maximum(norms, 1e-12)
     return np.clip(1.0 - cosine, 0.0, 1.0)
 
 
 def divergence_matrix(priorities):
     """Pairwise priority divergence 1 - cos(p_i, p_j) for priorities of shape S + (N, K), as one matrix product (S + (N, N))."""
     p = np.asarray(priorities, dtype=float)
-    unit = p / np.maximum(np.linalg.norm(p, axis=-1, keepdims=True), 1e-12)
-    return np.clip(1.0 - unit @ np.swapaxes(unit, -1, -2), 0.0, 1.0)
+    unit = p / np.maximum(norm_last(p)[..., None], 1e-12)
+    divergence = unit @ np.swapaxes(unit, -1, -2)
+    np.subtract(1.0, divergence, out=divergence)
+    return np.clip(divergence, 0.0, 1.0, out=divergence)
 
 
 def alliance_agenda(us_focus, european_priorities, vacuum):
@@ -34,9 +38,16 @@ PEER_THREAT_BANDWIDTH = 0.15
 
 def burden_grievance(*, spending, threat, peer_spending, peer_threat, peer_mask, bandwidth=PEER_THREAT_BANDWIDTH):
     """How far i spends above peers of similar threat (threat-similarity-weighted mean), in points of GDP."""
-    similarity = np.exp(-(((np.asarray(threat)[..., None] - peer_threat) / bandwidth) ** 2)) * peer_mask
+    # exp(-((theta_i - theta_j) / bandwidth)^2) * mask, computed in place (the engine's pairs are (R, N, N))
+    similarity = np.subtract(np.asarray(threat)[..., None], peer_threat)
+    similarity /= bandwidth
+    np.square(similarity, out=similarity)
+    np.negative(similarity, out=similarity)
+    np.exp(similarity, out=similarity)
+    similarity *= peer_mask
     weight = np.sum(similarity, axis=-1)
-    peer_mean = np.sum(similarity * peer_spending, axis=-1) / np.maximum(weight, 1e-12)
+    similarity *= peer_spending
+    peer_mean = np.sum(similarity, axis=-1) / np.maximum(weight, 1e-12)
     return np.where(weight > 0, np.maximum(0.0, spending - peer_mean), 0.0)
 
 

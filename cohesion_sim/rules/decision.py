@@ -36,7 +36,7 @@ from .spending import (
     security_demand,
 )
 from .status import DISENGAGED, HEDGING, hedging_drive, next_status
-from .tension import pair_coordination, tension_row_update
+from .tension import UsPairs, pair_coordination, tension_row_update
 from .threat import abandonment_fear, perceived_threat
 
 Array = Any  # a float or a numpy array
@@ -130,7 +130,8 @@ class Decision:
 def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, budget_shock) -> Decision:
     """Perceive threat, update trust, weigh provision, set demand and budget, two commitments, tension and status."""
     threat = perceived_threat(own.exposure, world.threat_levels, own.rivalry_threat)
-    tension_with_us = np.sum(own.tension_row * view.us_mask, axis=-1)
+    us = int(np.flatnonzero(np.asarray(view.us_mask) > 0)[0])
+    tension_with_us = own.tension_row[..., us]
     reliability = perceived_reliability(
         reliability=own.reliability, vacuum=world.vacuum, erratic=world.erratic, tension_with_us=tension_with_us,
         trust_gain=p.trust_gain, trust_loss=p.trust_loss, volatility_cost=p.volatility_cost,
@@ -197,8 +198,9 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
 
     # tension row
     # US-hedger friction, on both sides of the pair (the US row reads the hedgers' column)
-    is_us = np.sum(own.self_mask * view.us_mask, axis=-1)
-    friction = np.asarray(world.pressure)[..., None] * (hedging[..., None] * view.us_mask + is_us[..., None] * view.hedging)
+    pressure = np.asarray(world.pressure)
+    us_row = np.broadcast_to(pressure[..., None] * view.hedging, np.shape(own.tension_row))[..., us, :]
+    friction = UsPairs(us, column=pressure * hedging, row=us_row)
     coordination_row = pair_coordination(
         p.coordination, hedging, p.pillar_coordination, own.partner_ties, p.partner_intelligence
     )
@@ -210,7 +212,8 @@ def decide_member(own: AllyState, view: AllianceView, world: YearContext, p, bud
         coordination_pair=coordination_row, decay=p.tension_decay, grievance_weight=p.grievance_tension,
         divergence_weight=p.divergence_tension, pressure_weight=p.pressure_tension, rivalry_weight=p.rivalry_tension,
         balance_weight=p.balance_tension, friction_weight=p.pillar_friction, coordination_effect=p.coordination_effect,
-    ) * (1.0 - own.self_mask)  # fmt: skip
+    )  # fmt: skip
+    tension_row *= 1.0 - own.self_mask
 
     drive = hedging_drive(
         reliability=reliability, threat=threat, pillar=view.pillar + np.reshape(p.pillar_coordination, np.shape(view.pillar)),

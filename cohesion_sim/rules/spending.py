@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import sum_last
+
 
 def allied_provision(
     *, own_gdp, commitment, tension_row, budgets, counts, reliability, vacuum, us_budget, us_share_for_europe,
@@ -19,7 +21,11 @@ def allied_provision(
     ``counts`` masks the allies whose budgets spill in (every member but i and the US);
     ``commitment`` is each ally's commitment to its European allies. Units: multiples of i's own GDP.
     """
-    european = np.sum(commitment * (1.0 - tension_row) * budgets * counts, axis=-1)
+    spill = np.subtract(1.0, tension_row)  # c_j (1 - T_ij) M_j on each counted pair, in place
+    np.multiply(commitment, spill, out=spill)
+    spill *= budgets
+    spill *= counts
+    european = np.sum(spill, axis=-1)
     american = reliability * (1.0 - vacuum) * us_share_for_europe * us_budget
     return (european + american) / own_gdp
 
@@ -87,7 +93,7 @@ def lag_weights(mean_lag):
 
 def lagged_target(plans, weights):
     """The target this year's budget executes: decisions of the last three years weighted by lag (``plans`` S + (3,))."""
-    return np.sum(plans * weights, axis=-1)
+    return sum_last(plans * weights)
 
 
 def deadline_nearness(year, adopted, deadline):

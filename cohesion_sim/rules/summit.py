@@ -67,7 +67,7 @@ def failure_tension(tension, yes, failed, voters, size):
     supporters, holdouts = yes & voters, ~yes & voters
     one_way = holdouts[..., :, None] & supporters[..., None, :]
     pairs = (one_way | np.swapaxes(one_way, -1, -2)) & failed
-    return np.clip(tension + np.asarray(size)[..., None, None] * pairs, 0.0, 1.0)
+    return _added_tension(tension, size, pairs)
 
 
 def review_exemptions(yes, voters, passed, failed, exempted, us_mask):
@@ -89,4 +89,13 @@ def exemption_tension(tension, exempted, size):
     exempted = np.asarray(exempted, dtype=bool)
     one_way = exempted[..., :, None] & ~exempted[..., None, :]
     pairs = one_way | np.swapaxes(one_way, -1, -2)
-    return np.clip(tension + np.asarray(size)[..., None, None] * pairs, 0.0, 1.0)
+    return _added_tension(tension, size, pairs)
+
+
+def _added_tension(tension, size, pairs):
+    """clip(tension + size * pairs, 0, 1), in one new array (the engine's tension is (R, N, N))."""
+    added = np.asarray(size, dtype=float)[..., None, None] * pairs
+    if added.shape != np.broadcast_shapes(added.shape, np.shape(tension)):
+        return np.clip(tension + added, 0.0, 1.0)
+    added += tension
+    return np.clip(added, 0.0, 1.0, out=added)

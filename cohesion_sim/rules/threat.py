@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import sum_last
+
 
 def east_exposure(km_to_threat, land_border, distance_km, border_bonus):
     """Eastern exposure decays exponentially with distance to Moscow/Minsk and rises with a land border (Walt 1987)."""
@@ -24,7 +26,7 @@ def south_exposure(mediterranean_coast, black_sea_coast, per_coast):
 
 def perceived_threat(exposure, threat_levels, rivalry=0.0):
     """theta_i = clip(sum_k e_ik tau_k + rivalry_i, 0, 1): exposure-weighted threat levels plus a rival ally (Walt 1987)."""
-    return np.clip(np.sum(np.asarray(exposure) * np.asarray(threat_levels), axis=-1) + rivalry, 0.0, 1.0)
+    return np.clip(sum_last(np.asarray(exposure) * np.asarray(threat_levels)) + rivalry, 0.0, 1.0)
 
 
 def abandonment_fear(threat, reliability, vacuum):
