@@ -5,6 +5,7 @@ for one ally-year. Both the Mesa agents and the batch engine call these, and not
 holds a copy of the math.
 """
 
+from .arrays import PairEntries, UsPairs
 from .commitment import (
     alliance_agenda,
     burden_grievance,
@@ -48,8 +49,6 @@ from .summit import (
     voting_weights,
 )
 from .tension import (
-    PairEntries,
-    UsPairs,
     pair_coordination,
     stance_imbalance,
     symmetrize_tension,

@@ -36,7 +36,8 @@ from .spending import (
     security_demand,
 )
 from .status import DISENGAGED, HEDGING, hedging_drive, next_status
-from .tension import UsPairs, pair_coordination, tension_row_update
+from .arrays import UsPairs
+from .tension import pair_coordination, tension_row_update
 from .threat import abandonment_fear, perceived_threat
 
 Array = Any  # a float or a numpy array
