@@ -103,3 +103,14 @@ def test_the_same_set_key_twice_is_an_error_not_a_silent_last_wins(tmp_path, cap
     err = capsys.readouterr().err
     assert "--set coordination is given twice" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_the_summary_says_when_the_constants_contradict_the_start(tmp_path, capsys):
+    """Constants that put allies below the exit level at the start are named; the default start has none."""
+    common = ["run", "baseline", "--years", "2", "--force"]
+    assert main([*common, "--out", str(tmp_path / "a")]) == 0
+    assert "start below exit_commitment" not in capsys.readouterr().out
+    broken = ["--set", "commitment_bias=0", "--set", "exit_commitment=0.4", "--set", "commitment_from_tension=5"]
+    assert main([*common, "--out", str(tmp_path / "b"), *broken]) == 0
+    out = capsys.readouterr().out
+    assert "allies start below exit_commitment (BEL, CAN," in out and "the start contradicts the data" in out
