@@ -121,7 +121,7 @@ def format_summary(model) -> str:
         lines.append(f"{label:28s}{a:>10s}{b:>10s}")
     guideline = last["guideline"]
     lines.append(f"{'guideline in force':28s}{_fmt_guideline(first['guideline']):>10s}{_fmt_guideline(guideline):>10s}")
-    below = allies_starting_below_exit(model)
+    below = model.start_below_exit
     if below:
         lines.append(f"note: {len(below)} allies start below exit_commitment ({', '.join(below[:8])}"
                      f"{', ...' if len(below) > 8 else ''}): with these constants the start contradicts the data (every "
@@ -134,15 +134,6 @@ def format_summary(model) -> str:
         if event["kind"] == "guideline" or event["outcome"] != "passed":
             lines.append(f"  {summit_sentence(event)}")
     return "\n".join(lines)
-
-
-def allies_starting_below_exit(model) -> list[str]:
-    """Members whose starting commitment is below the exit level: a start the data contradict (ODD, limitations)."""
-    from .outputs import agent_table
-
-    agents = agent_table(model)
-    start = agents[(agents["year"] == model.params.start_year) & (agents["member"] > 0)]
-    return sorted(start.loc[start["commitment"] < model.params.exit_commitment, "iso3"])
 
 
 def _cast(value, fmt):

@@ -59,6 +59,12 @@ class AllianceModel(mesa.Model):
         self.alliance = self.runs.alliance
         self.n_allies, self.us_index = self.alliance.n, self.alliance.us_index
         self.events: list[dict[str, Any]] = []
+        # members whose start the constants put below the exit level: a start the data contradict (ODD, limitations)
+        start, member = self.state.commitment[0], self.runs.members_in(params.start_year)
+        self.start_below_exit: list[str] = sorted(
+            code for i, code in enumerate(self.alliance.iso3)
+            if i != self.us_index and member[i] > 0 and start[i] < params.exit_commitment
+        )  # fmt: skip
 
         self.members: list[MemberState] = []
         for i, ally in enumerate(data.allies):

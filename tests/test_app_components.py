@@ -155,3 +155,14 @@ def test_compare_view_runs_any_two_settings_with_one_seed():
     slider = [w for w in rc.find(v.Slider).widgets if str(w.label).startswith("Coordination")][1]
     slider.v_model = 0.9
     assert "coordination 0.9" in by_testid(rc, "compare-table").unsafe_innerHTML
+
+
+def test_constants_that_break_the_start_get_a_warning_and_the_default_none(monkeypatch):
+    _, rc = solara.render(Page(), handle_error=False)
+    assert "start below the commitment" not in " ".join(str(a.children) for a in rc.find(v.Alert).widgets)
+    text = "extends: baseline\ncommitment_bias: 0\nexit_commitment: 0.4\ncommitment_from_tension: 5\n"
+    broken = state.settings_from_text("mine.yaml", text)
+    monkeypatch.setattr("cohesion_sim.app.page.first_settings", lambda: broken)
+    _, rc = solara.render(Page(), handle_error=False)
+    alerts = " ".join(str(a.children) for a in rc.find(v.Alert).widgets)
+    assert "allies (BEL, CAN," in alerts and "start below the commitment at which an ally leaves" in alerts

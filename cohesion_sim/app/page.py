@@ -20,7 +20,14 @@ from cohesion_sim.app.compare import CompareView
 from cohesion_sim.app.controls import SPEEDS, Controls, RunButtons
 from cohesion_sim.app.ensemble import bands_for, chance_sentence
 from cohesion_sim.app.share import settings_from_query, settings_query, settings_yaml
-from cohesion_sim.app.state import SessionRun, Settings, defaults_for, scenario_names, settings_from_text
+from cohesion_sim.app.state import (
+    SessionRun,
+    Settings,
+    defaults_for,
+    scenario_names,
+    settings_from_text,
+    start_warning,
+)
 from cohesion_sim.app.views import (
     Card, Downloads, Grid, Headline, MapView, SeriesView, SpendingView, SummitLog, TimeSeriesView,
 )  # fmt: skip
@@ -159,6 +166,9 @@ def Page():
                     with solara.Div(attributes={"data-testid": "settings-error"}, classes=["cs-error"]):
                         solara.Error(f"These settings do not work: {run.error}")
                     return
+                if run.model is not None and run.model.start_below_exit:
+                    with solara.Div(attributes={"data-testid": "start-warning"}):
+                        solara.Warning(start_warning(run.model.start_below_exit), dense=True)
                 runs = [(frame.title.split(":")[0], frame)]
                 with Grid("minmax(0, 59fr) minmax(0, 41fr)", classes=["cs-first"]):
                     with Card("Alliance map", subtitle="Click an ally to see why it changed."):

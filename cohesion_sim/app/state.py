@@ -305,6 +305,13 @@ def _at(path: dict[str, Any], year: int) -> float:
     return path["values"][listed[-1] if listed else min(path["values"])]
 
 
+def start_warning(codes: list[str]) -> str:
+    """One sentence when the constants put allies below the exit level at the start (a start the data contradict)."""
+    shown = ", ".join(codes[:8]) + (", ..." if len(codes) > 8 else "")
+    return (f"With these constants {len(codes)} allies ({shown}) start below the commitment at which an ally leaves, "
+            "so they disengage at once whatever the US does; in the start year every ally was engaged.")
+
+
 def check_seed(seed: Any) -> int:
     if seed is None or isinstance(seed, bool) or int(seed) != seed or int(seed) < 0:
         raise ScenarioError(f"seed: must be a whole number 0 or more, got {seed}")
