@@ -21,6 +21,7 @@ from .dataset import DataError, load_alliance_data
 from .errors import ScenarioError, check_seed
 from .measurement import measure
 from .reporters import AGENT_REPORTERS, MODEL_REPORTERS, SUMMIT_OUTCOMES
+from .rules import below_exit
 from .runs import prepare_runs
 from .scenario import Scenario
 from .scenario_files import load_scenario
@@ -60,11 +61,9 @@ class AllianceModel(mesa.Model):
         self.n_allies, self.us_index = self.alliance.n, self.alliance.us_index
         self.events: list[dict[str, Any]] = []
         # members whose start the constants put below the exit level: a start the data contradict (ODD, limitations)
-        start, member = self.state.commitment[0], self.runs.members_in(params.start_year)
-        self.start_below_exit: list[str] = sorted(
-            code for i, code in enumerate(self.alliance.iso3)
-            if i != self.us_index and member[i] > 0 and start[i] < params.exit_commitment
-        )  # fmt: skip
+        allies = self.runs.members_in(params.start_year) * (self.alliance.us_mask == 0)
+        below = below_exit(self.state.commitment[0], params.exit_commitment, allies)
+        self.start_below_exit: list[str] = sorted(np.asarray(self.alliance.iso3)[below].tolist())
 
         self.members: list[MemberState] = []
         for i, ally in enumerate(data.allies):

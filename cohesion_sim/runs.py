@@ -232,10 +232,9 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
     data_year = first.resolved_data_year
     structures: dict[tuple, Alliance] = {}
     tensions: dict[tuple, np.ndarray] = {}  # the start's tension rest point, shared by runs that agree on its inputs
-    per_object: dict[int, tuple] = {}
-    for s in scenarios:
-        if id(s) in per_object:
-            continue
+    distinct, position = distinct_scenarios(scenarios)  # set-up once per scenario object
+    per_object: list[tuple] = []
+    for s in distinct:
         key = (s.east_distance_km, s.east_border_bonus, s.south_coast_exposure, s.hybrid_exposure, s.us_spending,
                s.debt_limit, s.max_rise_low, s.rivalry_threat)  # fmt: skip
         if key not in structures:
@@ -245,15 +244,12 @@ def prepare_runs(scenarios: Sequence[Scenario], generators: Sequence[np.random.G
         if tension_key not in tensions:
             tensions[tension_key] = start_tension(alliance, s)
         start = starting_state(alliance, s, tensions[tension_key])
-        per_object[id(s)] = (alliance, start, dispute_matrices(alliance, s.disputes),
-                             starting_guideline(s))  # fmt: skip
-    setups = [per_object[id(s)] for s in scenarios]
+        per_object.append((alliance, start, dispute_matrices(alliance, s.disputes), starting_guideline(s)))
+    setups = [per_object[k] for k in position]
     structure = [setup[0] for setup in setups]
     params = RunParameters(scenarios)
     count = len(scenarios)
-    enabled = any(
-        s.partnerships.at(y) > 0 for s in distinct_scenarios(scenarios)[0] for y in range(s.start_year, s.end_year + 1)
-    )
+    enabled = any(s.partnerships.at(y) > 0 for s in distinct for y in range(s.start_year, s.end_year + 1))
     partners = tuple(data.partners) if enabled else ()
     return Runs(
         scenarios=tuple(scenarios),

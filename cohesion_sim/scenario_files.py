@@ -365,6 +365,11 @@ RETIRED_FIELDS = {
     "partner_tie_decay": "outcomes did not move with it anywhere over 0-0.2, so it is fixed at 0.05 (rules.partners.TIE_DECAY)",
 }
 
+
+def retired_hint(name: str, suggestion: str) -> str:
+    """The end of an unknown-field message: why the field went, if it is a retired one, else ``suggestion``."""
+    return f": it was removed ({RETIRED_FIELDS[name]})" if name in RETIRED_FIELDS else suggestion
+
 def _describe(error: dict) -> str:
     """One readable sentence for one pydantic error; never raises."""
     loc = tuple(error["loc"])

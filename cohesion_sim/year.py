@@ -124,9 +124,9 @@ def environment(state: AllianceState, runs: Runs, t: int) -> None:
     state.tau = runs.paths.tau[:, t]
 
 
-def shortfall_pairs(shortfalls: np.ndarray, us_mask: np.ndarray) -> UsPairs:
-    """Each ally's shortfall on its pair with the US, in both rows of the pair, 0 elsewhere: an (R, N, N) term as (R, N)."""
-    return UsPairs(int(np.flatnonzero(us_mask > 0)[0]), column=shortfalls, row=shortfalls)
+def shortfall_pairs(shortfalls: np.ndarray, us: int) -> UsPairs:
+    """Each ally's shortfall on its pair with the US (column ``us``), in both rows of the pair, 0 elsewhere: an (R, N, N) term as (R, N)."""
+    return UsPairs(us, column=shortfalls, row=shortfalls)
 
 
 def year_inputs(state: AllianceState, runs: Runs, year: int, erratic: np.ndarray) -> YearInputs:
@@ -148,7 +148,7 @@ def year_inputs(state: AllianceState, runs: Runs, year: int, erratic: np.ndarray
         agenda=agenda[:, None, :], us_budget=us_budget[:, None],
     )  # fmt: skip
     return YearInputs(context=context, priorities=priorities, divergence=divergence,
-                      shortfall_pairs=shortfall_pairs(shortfall, a.us_mask), member=member, erratic=erratic)  # fmt: skip
+                      shortfall_pairs=shortfall_pairs(shortfall, runs.us), member=member, erratic=erratic)  # fmt: skip
 
 
 def decide(state: AllianceState, runs: Runs, view: AllianceView, inputs: YearInputs, t: int) -> Decision:

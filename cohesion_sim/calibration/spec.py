@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..scenario import Scenario
-from ..scenario_files import RETIRED_FIELDS, SCENARIO_DIR, ScenarioError, _read_yaml, load_scenario
+from ..scenario_files import SCENARIO_DIR, ScenarioError, _read_yaml, load_scenario, retired_hint
 from .statistics import STATISTICS, YEARS_NEEDED
 
 SPEC_DIR = SCENARIO_DIR / "calibration"
@@ -162,9 +162,7 @@ def check_against_base(spec: CalibrationSpec, source: str) -> None:
     for name, prior in spec.parameters.items():
         if name not in fields:
             hint = difflib.get_close_matches(name, list(fields), n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            if name in RETIRED_FIELDS:
-                suggestion = f": it was removed ({RETIRED_FIELDS[name]})"
+            suggestion = retired_hint(name, f"; did you mean '{hint[0]}'?" if hint else "")
             raise CalibrationSpecError(f"{source}: field 'parameters.{name}': no such scenario field{suggestion}")
         value = getattr(base, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):

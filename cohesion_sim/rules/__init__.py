@@ -37,7 +37,16 @@ from .spending import (
     pull_strength,
     security_demand,
 )
-from .status import ALIGNED, DISENGAGED, HEDGING, STATUS_NAMES, hedging_drive, next_status, pillar_share
+from .status import (
+    ALIGNED,
+    DISENGAGED,
+    HEDGING,
+    STATUS_NAMES,
+    below_exit,
+    hedging_drive,
+    next_status,
+    pillar_share,
+)
 from .summit import (
     exemption_tension,
     failure_tension,

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .arrays import UsPairs
 from .commitment import (
     burden_grievance,
     commitment_update,
@@ -36,7 +37,6 @@ from .spending import (
     security_demand,
 )
 from .status import DISENGAGED, HEDGING, hedging_drive, next_status
-from .arrays import UsPairs
 from .tension import pair_coordination, tension_row_update
 from .threat import abandonment_fear, perceived_threat
 

@@ -29,6 +29,11 @@ def hedging_drive(*, reliability, threat, pillar, threat_weight, complementarity
     return (1.0 - reliability) + threat_weight * threat + complementarity * pillar
 
 
+def below_exit(commitment, exit_commitment, members):
+    """Members whose commitment is below the exit level (``members`` a 0/1 mask over the last axis)."""
+    return (np.asarray(commitment) < np.asarray(exit_commitment)) & (np.asarray(members) > 0)
+
+
 def next_status(*, status, drive, threshold, commitment, margin, exit_commitment):
     """Hedge when the drive passes the ally's own threshold, return below threshold - margin; disengage when commitment is below the exit level.
 

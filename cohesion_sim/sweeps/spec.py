@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, FiniteFloat, P
 from ..reporters import FINAL_METRICS
 from ..safe_yaml import YamlLimitError, check_shape, quote
 from ..scenario import Scenario
-from ..scenario_files import RETIRED_FIELDS, ScenarioError, load_scenario, read_yaml_file
+from ..scenario_files import ScenarioError, load_scenario, read_yaml_file, retired_hint
 
 #: Final-year outputs a spec may ask for (the registry in cohesion_sim.reporters).
 METRICS = FINAL_METRICS
@@ -282,9 +282,7 @@ def check_against_base(spec: SweepSpec, source: str) -> None:
         if _lookup(base_dict, name) is _MISSING:
             top = name.split(".")[0]
             hint = difflib.get_close_matches(top[:100], list(base_dict), n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint and hint[0] != top else ""
-            if name in RETIRED_FIELDS:
-                suggestion = f": it was removed ({RETIRED_FIELDS[name]})"
+            suggestion = retired_hint(name, f"; did you mean '{hint[0]}'?" if hint and hint[0] != top else "")
             where = f" ('{top}' has fields {', '.join(base_dict[top])})" if isinstance(base_dict.get(top), dict) else ""
             raise SweepSpecError(f"{source}: field 'parameters.{quote(name)[1:-1]}': no such scenario field{suggestion}{where}")
         problem = value_type_problem(name, parameter, _lookup(base_dict, name))
